@@ -1,0 +1,170 @@
+/* policy_conf.c -- the --policy YAML file (libyaml): thresholds and severity overrides.
+ *
+ *   expires-soon: 7d          # seconds, or a number with s/m/h/d
+ *   clock-skew: 0
+ *   delta-max-removed: 0.02
+ *   delta-max-added: 1.0
+ *   max-examples: 10
+ *   severity:
+ *     rrsig.expires-soon: error
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+#include "gates/cli/cli.h"
+
+typedef struct {
+	const char *path;
+	yaml_document_t *doc;
+	char *err;
+	size_t errlen;
+} pctx_t;
+
+static int bad(pctx_t *c, const yaml_node_t *n, const char *what, const char *value)
+{
+	snprintf(c->err, c->errlen, "%s:%zu: %s '%s'", c->path, n->start_mark.line + 1, what,
+	         value);
+	return -1;
+}
+
+static const char *scalar(const yaml_node_t *n)
+{
+	return n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+static int parse_duration(const char *s, uint32_t *out)
+{
+	char *end = NULL;
+	unsigned long v = strtoul(s, &end, 10);
+	unsigned long mul = 1;
+	if (end == s) {
+		return -1;
+	}
+	switch (*end) {
+	case '\0': case 's': break;
+	case 'm': mul = 60; break;
+	case 'h': mul = 3600; break;
+	case 'd': mul = 86400; break;
+	default: return -1;
+	}
+	if (*end != '\0' && end[1] != '\0') {
+		return -1;
+	}
+	if (v > UINT32_MAX / mul) {
+		return -1;
+	}
+	*out = (uint32_t)(v * mul);
+	return 0;
+}
+
+static int parse_fraction(const char *s, double *out)
+{
+	char *end = NULL;
+	double v = strtod(s, &end);
+	if (end == s || *end != '\0' || !(v >= 0.0 && v <= 1000.0)) {
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int set_severity(pctx_t *c, yaml_node_t *map, zg_policy_t *p)
+{
+	if (map->type != YAML_MAPPING_NODE) {
+		return bad(c, map, "severity must be a mapping of finding id to level", "");
+	}
+	for (yaml_node_pair_t *pr = map->data.mapping.pairs.start; pr < map->data.mapping.pairs.top;
+	     pr++) {
+		yaml_node_t *k = yaml_document_get_node(c->doc, pr->key);
+		yaml_node_t *v = yaml_document_get_node(c->doc, pr->value);
+		const char *ks = scalar(k), *vs = scalar(v);
+		zg_finding_id_t id;
+		if (ks == NULL || zg_finding_lookup(ks, &id) != ZG_EOK) {
+			return bad(c, k, "unknown finding id", ks ? ks : "?");
+		}
+		if (vs != NULL && strcmp(vs, "error") == 0) {
+			p->severity[id] = ZG_SEV_ERROR;
+		} else if (vs != NULL && strcmp(vs, "warning") == 0) {
+			p->severity[id] = ZG_SEV_WARNING;
+		} else if (vs != NULL && strcmp(vs, "notice") == 0) {
+			p->severity[id] = ZG_SEV_NOTICE;
+		} else {
+			return bad(c, v, "severity must be error, warning or notice, not", vs ? vs : "?");
+		}
+	}
+	return 0;
+}
+
+static int set_key(pctx_t *c, yaml_node_t *k, yaml_node_t *v, zg_policy_t *p)
+{
+	const char *ks = scalar(k), *vs = scalar(v);
+	if (ks != NULL && strcmp(ks, "severity") == 0) {
+		return set_severity(c, v, p);
+	}
+	if (ks == NULL || vs == NULL) {
+		return bad(c, k, "expected a scalar key and value at", ks ? ks : "?");
+	}
+	int r = -2;
+	uint32_t n = 0;
+	if (strcmp(ks, "expires-soon") == 0) {
+		r = parse_duration(vs, &p->expires_soon);
+	} else if (strcmp(ks, "clock-skew") == 0) {
+		r = parse_duration(vs, &p->clock_skew);
+	} else if (strcmp(ks, "delta-max-removed") == 0) {
+		r = parse_fraction(vs, &p->delta_max_removed);
+	} else if (strcmp(ks, "delta-max-added") == 0) {
+		r = parse_fraction(vs, &p->delta_max_added);
+	} else if (strcmp(ks, "max-examples") == 0) {
+		r = parse_duration(vs, &n);
+		r = (r == 0 && n >= 1 && n <= 10000 && strspn(vs, "0123456789") == strlen(vs)) ? 0 : -1;
+		p->max_examples = n;
+	}
+	if (r == -2) {
+		return bad(c, k, "unknown key", ks);
+	}
+	return r == 0 ? 0 : bad(c, v, "bad value", vs);
+}
+
+static int apply(pctx_t *c, zg_policy_t *p)
+{
+	yaml_node_t *root = yaml_document_get_root_node(c->doc);
+	if (root == NULL) {
+		return 0; /* empty file: defaults */
+	}
+	if (root->type != YAML_MAPPING_NODE) {
+		return bad(c, root, "the policy must be a mapping", "");
+	}
+	for (yaml_node_pair_t *pr = root->data.mapping.pairs.start;
+	     pr < root->data.mapping.pairs.top; pr++) {
+		if (set_key(c, yaml_document_get_node(c->doc, pr->key),
+		            yaml_document_get_node(c->doc, pr->value), p) != 0) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int cli_policy_load(const char *path, zg_policy_t *p, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: cannot open", path);
+		return -1;
+	}
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	int rc = -1;
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_file(&parser, f);
+	if (!yaml_parser_load(&parser, &doc)) {
+		snprintf(err, errlen, "%s:%zu: %s", path, parser.problem_mark.line + 1,
+		         parser.problem ? parser.problem : "YAML syntax error");
+	} else {
+		pctx_t c = { .path = path, .doc = &doc, .err = err, .errlen = errlen };
+		rc = apply(&c, p);
+		yaml_document_delete(&doc);
+	}
+	yaml_parser_delete(&parser);
+	fclose(f);
+	return rc;
+}

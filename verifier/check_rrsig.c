@@ -1,0 +1,341 @@
+/* check_rrsig.c -- rrsig.* findings: fields, validity window, crypto over every RRSIG
+ * (RFC 4034 3, RFC 4035 2.2 and 5.3), dnskey.revoked-signer, crypto.disagreement. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <libknot/descriptor.h>
+#include "verifier/internal/vctx.h"
+#include "verifier/name.h"
+
+#define FLAG_REVOKE 0x0080
+#define MAX_ALGS 256
+
+typedef enum { SIG_SKIPPED, SIG_VALID, SIG_BOGUS } sig_state_t;
+
+typedef struct {
+	const zg_rrset_t *set;
+	const zg_rr_t *rr;   /* the RRSIG RR */
+	zg_rrsig_t sig;
+	zg_diag_t *diag;
+} sig_job_t;
+
+static const char *tstr(uint16_t type, char *buf, size_t size)
+{
+	if (knot_rrtype_to_string(type, buf, size) < 0) {
+		snprintf(buf, size, "TYPE%u", type);
+	}
+	return buf;
+}
+
+/* Signer and labels: when wrong, the signature cannot be checked at all (RFC 4035 5.3.1). */
+static bool check_fields(zg_vctx_t *ctx, const sig_job_t *j)
+{
+	const zg_zone_t *z = ctx->zone;
+	const uint8_t *owner = z->names[j->set->name].owner;
+	char tb[32];
+	if (zg_dname_cmp(j->sig.signer, z->origin) != 0) {
+		char sb[ZG_DNAME_STRLEN];
+		zg_emit(ctx, ZG_F_RRSIG_SIGNER, j->set->name, j->set->type, NULL,
+		        "RRSIG %s (tag %u, line %u) names signer %s, not the apex",
+		        tstr(j->set->type, tb, sizeof(tb)), j->sig.keytag, j->rr->line,
+		        zg_dname_str(j->sig.signer, sb, sizeof(sb)));
+		return false;
+	}
+	unsigned want = zg_dname_labels(owner) - (zg_dname_is_wildcard(owner) ? 1u : 0u);
+	if (j->sig.labels != want) {
+		zg_emit(ctx, ZG_F_RRSIG_LABELS, j->set->name, j->set->type, NULL,
+		        "RRSIG %s (tag %u, line %u) has labels %u, owner needs %u",
+		        tstr(j->set->type, tb, sizeof(tb)), j->sig.keytag, j->rr->line, j->sig.labels,
+		        want);
+		return false;
+	}
+	return true;
+}
+
+static void check_ttls(zg_vctx_t *ctx, const sig_job_t *j)
+{
+	char tb[32];
+	if (j->sig.original_ttl != j->set->ttl) {
+		zg_emit(ctx, ZG_F_RRSIG_ORIGINAL_TTL, j->set->name, j->set->type, NULL,
+		        "RRSIG %s (tag %u, line %u) original TTL %u, RRset TTL %u",
+		        tstr(j->set->type, tb, sizeof(tb)), j->sig.keytag, j->rr->line,
+		        j->sig.original_ttl, j->set->ttl);
+	}
+	if (j->rr->ttl != j->set->ttl) {
+		zg_emit(ctx, ZG_F_RRSIG_TTL, j->set->name, j->set->type, NULL,
+		        "RRSIG %s (tag %u, line %u) has TTL %u, RRset TTL %u",
+		        tstr(j->set->type, tb, sizeof(tb)), j->sig.keytag, j->rr->line, j->rr->ttl,
+		        j->set->ttl);
+	}
+}
+
+/* Validity window in RFC 1982 arithmetic (RFC 4034 3.1.5). Returns true if in force now. */
+static bool check_window(zg_vctx_t *ctx, const sig_job_t *j)
+{
+	char tb[32];
+	uint32_t now = ctx->now;
+	const zg_rrsig_t *s = &j->sig;
+	tstr(j->set->type, tb, sizeof(tb));
+	if (zg_serial_cmp(s->expiration, now) < 0) {
+		zg_emit(ctx, ZG_F_RRSIG_EXPIRED, j->set->name, j->set->type, NULL,
+		        "RRSIG %s (tag %u, line %u) expired %d s before the evaluation time", tb,
+		        s->keytag, j->rr->line, -zg_serial_cmp(s->expiration, now));
+		return false;
+	}
+	if (zg_serial_cmp(s->inception, now + ctx->policy.clock_skew) > 0) {
+		zg_emit(ctx, ZG_F_RRSIG_NOT_YET_VALID, j->set->name, j->set->type, NULL,
+		        "RRSIG %s (tag %u, line %u) is valid only from %d s after the evaluation time",
+		        tb, s->keytag, j->rr->line, zg_serial_cmp(s->inception, now));
+		return false;
+	}
+	uint32_t margin = ctx->policy.expires_soon;
+	margin = margin < j->set->ttl ? j->set->ttl : margin;
+	if (zg_serial_cmp(s->expiration, now + margin) < 0) {
+		zg_emit(ctx, ZG_F_RRSIG_EXPIRES_SOON, j->set->name, j->set->type, NULL,
+		        "RRSIG %s (tag %u, line %u) expires in %d s (margin %u s)", tb, s->keytag,
+		        j->rr->line, zg_serial_cmp(s->expiration, now), margin);
+	}
+	return true;
+}
+
+/* Second opinion from the cross-check backend; a different verdict is a finding. */
+static void cross_check(zg_vctx_t *ctx, const sig_job_t *j, const zg_key_t *k, bool valid)
+{
+	const zg_crypto_backend_t *b = ctx->opts->cross;
+	bool other = false;
+	zg_err_t ret = b->verify(k->rdata, k->rdlen, ctx->buf.data, ctx->buf.len, j->sig.signature,
+	                         j->sig.siglen, &other);
+	if (ret == ZG_EALGO) {
+		return; /* the other library cannot judge this algorithm */
+	}
+	if ((ret == ZG_EOK && other) != valid) {
+		char tb[32];
+		zg_emit(ctx, ZG_F_CRYPTO_DISAGREEMENT, j->set->name, j->set->type, k,
+		        "RRSIG %s (line %u): OpenSSL says %s, %s says %s (%s)",
+		        tstr(j->set->type, tb, sizeof(tb)), j->rr->line, valid ? "valid" : "bogus",
+		        b->name, other ? "valid" : "bogus", zg_strerror(ret));
+	}
+}
+
+/* Verify with every published key of (algorithm, tag); valid if any of them verifies. */
+static sig_state_t verify_keys(zg_vctx_t *ctx, const sig_job_t *j, zg_key_t **by)
+{
+	sig_state_t st = SIG_SKIPPED;
+	for (size_t i = 0; i < ctx->nkeys; i++) {
+		zg_key_t *k = &ctx->keys[i];
+		if (!k->zone_key || k->tag != j->sig.keytag || k->algorithm != j->sig.algorithm ||
+		    k->pk == NULL) {
+			continue;
+		}
+		bool valid = false;
+		zg_err_t ret = zg_pubkey_verify(k->pk, ctx->buf.data, ctx->buf.len, j->sig.signature,
+		                                j->sig.siglen, &valid);
+		if (ret != ZG_EOK && ret != ZG_EMALF) {
+			ctx->fatal = ret;
+			return SIG_SKIPPED;
+		}
+		if (ctx->opts->cross != NULL) {
+			cross_check(ctx, j, k, valid);
+		}
+		if (valid) {
+			*by = k;
+			return SIG_VALID;
+		}
+		*by = k;
+		st = SIG_BOGUS;
+	}
+	return st;
+}
+
+static bool has_key(const zg_vctx_t *ctx, const zg_rrsig_t *s)
+{
+	for (size_t i = 0; i < ctx->nkeys; i++) {
+		const zg_key_t *k = &ctx->keys[i];
+		if (k->zone_key && k->tag == s->keytag && k->algorithm == s->algorithm) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static zg_err_t build_data(zg_vctx_t *ctx, const sig_job_t *j)
+{
+	const zg_zone_t *z = ctx->zone;
+	zg_rdata_ref_t refs_small[64];
+	zg_rdata_ref_t *refs = refs_small;
+	uint32_t n = j->set->rr_count;
+	if (n > 64 && (refs = malloc(n * sizeof(*refs))) == NULL) {
+		return ZG_ENOMEM;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		const zg_rr_t *rr = &z->rrs[j->set->rr_first + i];
+		refs[i] = (zg_rdata_ref_t){ .rdata = rr->rdata, .rdlen = rr->rdlen };
+	}
+	zg_err_t ret = zg_rrsig_signed_data(&j->sig, z->names[j->set->name].owner, j->set->type,
+	                                    refs, n, &ctx->buf);
+	if (refs != refs_small) {
+		free(refs);
+	}
+	return ret;
+}
+
+static void note_key(zg_key_t *k, const zg_rrsig_t *s, sig_state_t st)
+{
+	k->sigs++;
+	k->valid += st == SIG_VALID;
+	k->bogus += st == SIG_BOGUS;
+	if (!k->has_exp || zg_serial_cmp(s->expiration, k->earliest_exp) < 0) {
+		k->earliest_exp = s->expiration;
+		k->has_exp = true;
+	}
+}
+
+static void emit_bogus(zg_vctx_t *ctx, const sig_job_t *j, const zg_key_t *by)
+{
+	char tb[32];
+	tstr(j->set->type, tb, sizeof(tb));
+	if (j->sig.siglen == 0) {
+		zg_emit(ctx, ZG_F_RRSIG_BOGUS, j->set->name, j->set->type, by,
+		        "RRSIG %s (line %u) has an empty signature", tb, j->rr->line);
+		return;
+	}
+	zg_emit(ctx, ZG_F_RRSIG_BOGUS, j->set->name, j->set->type, by,
+	        "RRSIG %s (line %u) does not verify with the published key %u (algorithm %u)", tb,
+	        j->rr->line, j->sig.keytag, j->sig.algorithm);
+}
+
+static sig_state_t check_crypto(zg_vctx_t *ctx, const sig_job_t *j, bool in_force)
+{
+	zg_err_t ret = build_data(ctx, j);
+	if (ret != ZG_EOK) {
+		ctx->fatal = ret;
+		return SIG_SKIPPED;
+	}
+	zg_key_t *by = NULL;
+	sig_state_t st = verify_keys(ctx, j, &by);
+	if (st == SIG_SKIPPED) {
+		return st; /* only keys this build cannot use: dnskey.* already blocks */
+	}
+	zg_counts_t *c = zg_report_counts_mut(ctx->report);
+	c->rrsigs_verified++;
+	c->rrsigs_valid += st == SIG_VALID;
+	c->rrsigs_bogus += st == SIG_BOGUS;
+	note_key(by, &j->sig, st);
+	ret = zg_diag_note(ctx, j->diag, &j->sig, st == SIG_BOGUS, j->set->type, ctx->buf.data,
+	                   ctx->buf.len);
+	if (ret != ZG_EOK) {
+		ctx->fatal = ret;
+	}
+	if (st == SIG_BOGUS) {
+		emit_bogus(ctx, j, by);
+	} else if ((by->flags & FLAG_REVOKE) && j->set->type != KNOT_RRTYPE_DNSKEY) {
+		char tb[32];
+		zg_emit(ctx, ZG_F_DNSKEY_REVOKED_SIGNER, j->set->name, j->set->type, by,
+		        "revoked key %u signs %s (RFC 5011 allows only the DNSKEY RRset)", by->tag,
+		        tstr(j->set->type, tb, sizeof(tb)));
+	} else if (in_force && j->set->name == ctx->zone->apex &&
+	           j->set->type == KNOT_RRTYPE_DNSKEY) {
+		by->signs_dnskey = true;
+	}
+	return st;
+}
+
+static sig_state_t check_one(zg_vctx_t *ctx, sig_job_t *j)
+{
+	if (zg_rrsig_parse(j->rr->rdata, j->rr->rdlen, &j->sig) != ZG_EOK) {
+		zg_emit(ctx, ZG_F_RRSIG_BOGUS, j->set->name, j->set->type, NULL,
+		        "RRSIG at line %u is malformed", j->rr->line);
+		return SIG_BOGUS;
+	}
+	if (!check_fields(ctx, j)) {
+		return SIG_SKIPPED;
+	}
+	check_ttls(ctx, j);
+	bool in_force = check_window(ctx, j);
+	if (!has_key(ctx, &j->sig)) {
+		char tb[32];
+		zg_emit(ctx, ZG_F_RRSIG_NO_KEY, j->set->name, j->set->type, NULL,
+		        "RRSIG %s (line %u) claims key %u, algorithm %u: no such published zone key",
+		        tstr(j->set->type, tb, sizeof(tb)), j->rr->line, j->sig.keytag,
+		        j->sig.algorithm);
+		return SIG_SKIPPED;
+	}
+	return check_crypto(ctx, j, in_force);
+}
+
+static void check_unexpected(zg_vctx_t *ctx, const zg_rrset_t *s)
+{
+	char tb[32];
+	tstr(s->type, tb, sizeof(tb));
+	for (uint32_t i = 0; i < s->sig_count; i++) {
+		const zg_rr_t *rr = &ctx->zone->sigs[s->sig_first + i];
+		zg_emit(ctx, ZG_F_RRSIG_UNEXPECTED, s->name, s->type, NULL,
+		        s->rr_count == 0 ? "RRSIG at line %u covers %s, absent at this name"
+		                         : "RRSIG at line %u over non-authoritative %s data",
+		        rr->line, tb);
+	}
+}
+
+static void check_set(zg_vctx_t *ctx, const zg_rrset_t *s, zg_diag_t *diag,
+                      const bool algs[MAX_ALGS])
+{
+	if (!(s->flags & ZG_RRSET_AUTH)) {
+		check_unexpected(ctx, s);
+		return;
+	}
+	bool seen[MAX_ALGS] = { false };
+	for (uint32_t i = 0; i < s->sig_count && ctx->fatal == ZG_EOK; i++) {
+		sig_job_t j = { .set = s, .rr = &ctx->zone->sigs[s->sig_first + i], .diag = diag };
+		check_one(ctx, &j);
+		seen[j.sig.algorithm] = true;
+	}
+	char tb[32];
+	if (s->sig_count == 0) {
+		zg_emit(ctx, ZG_F_RRSIG_MISSING, s->name, s->type, NULL,
+		        "authoritative %s RRset has no RRSIG", tstr(s->type, tb, sizeof(tb)));
+		return;
+	}
+	for (unsigned a = 0; a < MAX_ALGS; a++) {
+		if (algs[a] && !seen[a]) {
+			zg_emit(ctx, ZG_F_RRSIG_ALGORITHM_MISSING, s->name, s->type, NULL,
+			        "%s RRset has no RRSIG of algorithm %u, which the DNSKEY set has "
+			        "(RFC 4035 2.2)", tstr(s->type, tb, sizeof(tb)), a);
+		}
+	}
+}
+
+/* Algorithms a signer must cover: those of usable, unrevoked zone keys. */
+static void key_algorithms(const zg_vctx_t *ctx, bool algs[MAX_ALGS])
+{
+	for (size_t i = 0; i < ctx->nkeys; i++) {
+		const zg_key_t *k = &ctx->keys[i];
+		if (k->zone_key && k->pk != NULL && !(k->flags & FLAG_REVOKE)) {
+			algs[k->algorithm] = true;
+		}
+	}
+}
+
+void zg_check_rrsigs(zg_vctx_t *ctx)
+{
+	const zg_zone_t *z = ctx->zone;
+	if (ctx->skip_sigs) {
+		return;
+	}
+	zg_diag_t *diag = zg_diag_new();
+	if (diag == NULL) {
+		ctx->fatal = ZG_ENOMEM;
+		return;
+	}
+	bool algs[MAX_ALGS] = { false };
+	key_algorithms(ctx, algs);
+	zg_sink_t *sink = ctx->opts->sink;
+	for (uint32_t i = 0; i < z->nrrsets && ctx->fatal == ZG_EOK; i++) {
+		check_set(ctx, &z->rrsets[i], diag, algs);
+		if (sink != NULL && sink->progress != NULL && (i & 0xfff) == 0) {
+			sink->progress(sink, i, z->nrrsets);
+		}
+	}
+	if (ctx->fatal == ZG_EOK) {
+		ctx->fatal = zg_diag_finish(ctx, diag);
+	}
+	zg_diag_free(diag);
+}

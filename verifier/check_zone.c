@@ -1,0 +1,186 @@
+/* check_zone.c -- zone.* findings: apex, out-of-zone data, TTLs, occlusion, serial, delta. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <libknot/descriptor.h>
+#include "verifier/internal/vctx.h"
+#include "verifier/name.h"
+
+
+
+static const char *type_str(uint16_t type, char *buf, size_t size)
+{
+	if (knot_rrtype_to_string(type, buf, size) < 0) {
+		snprintf(buf, size, "TYPE%u", type);
+	}
+	return buf;
+}
+
+static void check_apex(zg_vctx_t *ctx)
+{
+	const zg_zone_t *z = ctx->zone;
+	if (z->apex == ZG_NONE || zg_zone_rrset(z, z->apex, KNOT_RRTYPE_SOA) == NULL) {
+		zg_emit(ctx, ZG_F_ZONE_ORIGIN, ZG_OWNER_NONE, KNOT_RRTYPE_SOA, NULL,
+		        "no SOA at the origin");
+		return;
+	}
+	if (z->soa_count != 1) {
+		zg_emit(ctx, ZG_F_ZONE_ORIGIN, z->apex, KNOT_RRTYPE_SOA, NULL,
+		        "%u SOA records in the zone, expected exactly one at the apex", z->soa_count);
+	}
+	if (zg_zone_rrset(z, z->apex, KNOT_RRTYPE_NS) == NULL) {
+		zg_emit(ctx, ZG_F_ZONE_ORIGIN, z->apex, KNOT_RRTYPE_NS, NULL, "no NS RRset at the apex");
+	}
+}
+
+static int ptr_dname_cmp(const void *a, const void *b)
+{
+	return zg_dname_cmp(*(const uint8_t *const *)a, *(const uint8_t *const *)b);
+}
+
+/* Sorted targets of every NS RR in the zone: an address record below a cut is glue only if
+ * some NS names it. Returns NULL (and n = 0) if there are none or on ENOMEM. */
+static const uint8_t **ns_targets(const zg_zone_t *z, size_t *n)
+{
+	size_t total = 0;
+	for (uint32_t i = 0; i < z->nrrsets; i++) {
+		total += z->rrsets[i].type == KNOT_RRTYPE_NS ? z->rrsets[i].rr_count : 0;
+	}
+	const uint8_t **t = total ? malloc(total * sizeof(*t)) : NULL;
+	*n = 0;
+	for (uint32_t i = 0; t != NULL && i < z->nrrsets; i++) {
+		const zg_rrset_t *s = &z->rrsets[i];
+		for (uint32_t k = 0; s->type == KNOT_RRTYPE_NS && k < s->rr_count; k++) {
+			t[(*n)++] = z->rrs[s->rr_first + k].rdata;
+		}
+	}
+	if (t != NULL) {
+		qsort(t, *n, sizeof(*t), ptr_dname_cmp);
+	}
+	return t;
+}
+
+static bool allowed_at_cut(uint16_t type)
+{
+	return type == KNOT_RRTYPE_NS || type == KNOT_RRTYPE_DS || type == KNOT_RRTYPE_NSEC;
+}
+
+static void check_occluded(zg_vctx_t *ctx)
+{
+	const zg_zone_t *z = ctx->zone;
+	size_t nt = 0;
+	const uint8_t **targets = ns_targets(z, &nt);
+	char tb[32];
+	for (uint32_t i = 0; i < z->nnames; i++) {
+		const zg_name_t *nm = &z->names[i];
+		if (!(nm->flags & (ZG_NAME_CUT | ZG_NAME_OCCLUDED))) {
+			continue;
+		}
+		bool named = nt > 0 && bsearch(&nm->owner, targets, nt, sizeof(*targets),
+		                               ptr_dname_cmp) != NULL;
+		for (uint32_t k = 0; k < nm->rrset_count; k++) {
+			const zg_rrset_t *s = &z->rrsets[nm->rrset_first + k];
+			bool addr = s->type == KNOT_RRTYPE_A || s->type == KNOT_RRTYPE_AAAA;
+			if (s->rr_count == 0 || (nm->flags & ZG_NAME_CUT && allowed_at_cut(s->type)) ||
+			    (nm->flags & ZG_NAME_OCCLUDED && addr && named)) {
+				continue;
+			}
+			zg_emit(ctx, ZG_F_ZONE_OCCLUDED, i, s->type, NULL,
+			        "%s %s zone cut is not authoritative and is ignored",
+			        type_str(s->type, tb, sizeof(tb)),
+			        nm->flags & ZG_NAME_CUT ? "at a" : "below a");
+		}
+	}
+	free(targets);
+}
+
+static void check_names(zg_vctx_t *ctx)
+{
+	const zg_zone_t *z = ctx->zone;
+	for (uint32_t i = 0; i < z->nnames; i++) {
+		if (z->names[i].flags & ZG_NAME_OUTSIDE) {
+			zg_emit(ctx, ZG_F_ZONE_OUT_OF_ZONE, i, 0, NULL, "name is not under the origin");
+		}
+	}
+	char tb[32];
+	for (uint32_t i = 0; i < z->nrrsets; i++) {
+		const zg_rrset_t *s = &z->rrsets[i];
+		if (s->flags & ZG_RRSET_TTL_MISMATCH) {
+			zg_emit(ctx, ZG_F_ZONE_TTL_MISMATCH, s->name, s->type, NULL,
+			        "RRs of the %s RRset have different TTLs (RFC 2181 5.2)",
+			        type_str(s->type, tb, sizeof(tb)));
+		}
+	}
+}
+
+static void check_serial(zg_vctx_t *ctx)
+{
+	uint32_t cur, old;
+	if (ctx->opts->prev == NULL || !zg_zone_serial(ctx->zone, &cur) ||
+	    !zg_zone_serial(ctx->opts->prev, &old)) {
+		return;
+	}
+	if (zg_serial_cmp(cur, old) <= 0) {
+		zg_emit(ctx, ZG_F_ZONE_SERIAL, ctx->zone->apex, KNOT_RRTYPE_SOA, NULL,
+		        "serial %u is not greater than the previous serial %u (RFC 1982)", cur, old);
+	}
+}
+
+/* Delegations removed and added between prev and cur: one merge walk over canonical names. */
+static void delta_counts(const zg_zone_t *prev, const zg_zone_t *cur, uint64_t *nprev,
+                         uint64_t *removed, uint64_t *added)
+{
+	uint32_t i = 0, k = 0;
+	*nprev = *removed = *added = 0;
+	while (i < prev->nnames || k < cur->nnames) {
+		bool pc = i < prev->nnames && (prev->names[i].flags & ZG_NAME_CUT);
+		bool cc = k < cur->nnames && (cur->names[k].flags & ZG_NAME_CUT);
+		int c = i >= prev->nnames ? 1 : k >= cur->nnames ? -1 :
+		        zg_dname_cmp(prev->names[i].owner, cur->names[k].owner);
+		if (c <= 0) {
+			*nprev += pc;
+		}
+		if (c == 0) {
+			*removed += pc && !cc;
+			*added += cc && !pc;
+			i++, k++;
+		} else if (c < 0) {
+			*removed += pc;
+			i++;
+		} else {
+			*added += cc;
+			k++;
+		}
+	}
+}
+
+static void check_delta(zg_vctx_t *ctx)
+{
+	if (ctx->opts->prev == NULL) {
+		return;
+	}
+	uint64_t nprev, removed, added;
+	delta_counts(ctx->opts->prev, ctx->zone, &nprev, &removed, &added);
+	double base = nprev ? (double)nprev : 1.0;
+	if ((double)removed / base > ctx->policy.delta_max_removed) {
+		zg_emit(ctx, ZG_F_ZONE_DELTA, ctx->zone->apex, 0, NULL,
+		        "%llu of %llu delegations removed (%.1f%%, policy allows %.1f%%)",
+		        (unsigned long long)removed, (unsigned long long)nprev,
+		        100.0 * (double)removed / base, 100.0 * ctx->policy.delta_max_removed);
+	}
+	if (nprev > 0 && (double)added / base > ctx->policy.delta_max_added) {
+		zg_emit(ctx, ZG_F_ZONE_DELTA, ctx->zone->apex, 0, NULL,
+		        "%llu delegations added to %llu (%.1f%%, policy allows %.1f%%)",
+		        (unsigned long long)added, (unsigned long long)nprev,
+		        100.0 * (double)added / base, 100.0 * ctx->policy.delta_max_added);
+	}
+}
+
+void zg_check_zone(zg_vctx_t *ctx)
+{
+	check_apex(ctx);
+	check_names(ctx);
+	check_occluded(ctx);
+	check_serial(ctx);
+	check_delta(ctx);
+	zg_check_content(ctx);
+}

@@ -1,0 +1,89 @@
+/* vctx.h -- state shared by the check modules during one zg_verify() run. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "verifier/crypto.h"
+#include "verifier/internal/zone_model.h"
+#include "verifier/report.h"
+#include "verifier/rrsig.h"
+#include "verifier/verify.h"
+
+/* A DNSKEY: published at the apex, or a candidate used only for attribution. */
+typedef struct {
+	const uint8_t *rdata;
+	uint16_t rdlen;
+	uint16_t flags;
+	uint8_t protocol;
+	uint8_t algorithm;
+	uint16_t tag;
+	uint32_t line;
+	zg_pubkey_t *pk;        /* NULL if unsupported or malformed */
+	bool zone_key;          /* flags bit 7 and protocol 3 */
+	bool ds_matched;
+	bool signs_dnskey;      /* made a valid RRSIG over the DNSKEY RRset */
+	uint64_t sigs, valid, bogus;
+	bool has_exp;
+	uint32_t earliest_exp;
+} zg_key_t;
+
+typedef struct zg_vctx {
+	const zg_zone_t *zone;
+	const zg_verify_opts_t *opts;
+	zg_policy_t policy;
+	zg_report_t *report;
+	uint32_t now;          /* evaluation time as a 32-bit serial-arithmetic time */
+	zg_key_t *keys;        /* apex DNSKEY RRset */
+	size_t nkeys;
+	zg_key_t *cands;       /* --candidate-keys */
+	size_t ncands;
+	bool skip_sigs;        /* no usable DNSKEY: signature checks cannot run */
+	zg_dynbuf_t buf;       /* signed-data scratch */
+	zg_err_t fatal;        /* first could-not-verify error */
+} zg_vctx_t;
+
+#define ZG_OWNER_NONE UINT32_MAX
+
+/*! Emit a finding about `name` (index, or ZG_OWNER_NONE) through the report. */
+void zg_emit(zg_vctx_t *ctx, zg_finding_id_t id, uint32_t name, uint16_t type,
+             const zg_key_t *key, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/*! Same, emitted at a severity other than the catalogue default (before policy). */
+void zg_emit_sev(zg_vctx_t *ctx, zg_finding_id_t id, zg_severity_t sev, uint32_t name,
+                 uint16_t type, const zg_key_t *key, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+/*! Same, with a wire owner name that is not in the zone model. */
+void zg_emit_owner(zg_vctx_t *ctx, zg_finding_id_t id, const uint8_t *owner, uint16_t type,
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* RFC 1982 comparison of 32-bit times: <0 a before b. The only place RRSIG times compare. */
+static inline int32_t zg_serial_cmp(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b);
+}
+
+/* check modules (run in this order by verify.c) */
+void zg_check_zone(zg_vctx_t *ctx);      /* check_zone.c: origin, ttl, occluded, serial, delta, content */
+void zg_check_content(zg_vctx_t *ctx);   /* check_content.c: zone.content-changed (--unsigned) */
+void zg_check_keys(zg_vctx_t *ctx);      /* check_keys.c: dnskey.*, cds.* */
+void zg_check_rrsigs(zg_vctx_t *ctx);    /* check_rrsig.c: rrsig.*, crypto, dnskey.revoked-signer */
+void zg_check_ds(zg_vctx_t *ctx);        /* check_ds.c: ds.* (after rrsigs: needs signs_dnskey) */
+/* shared by check_keys.c and check_ds.c: DS/CDS RDATA matches the key (tag, alg, digest) */
+bool zg_ds_matches(const uint8_t *owner, const zg_rr_t *ds, const zg_key_t *key);
+void zg_check_zonemd(zg_vctx_t *ctx);    /* zonemd.c: zonemd.* (RFC 8976) */
+
+/* report internals used by verify.c and diagnosis.c */
+zg_report_t *zg_report_new(const zg_policy_t *policy, zg_sink_t *extra);
+zg_report_meta_t *zg_report_meta_mut(zg_report_t *rep);
+zg_counts_t *zg_report_counts_mut(zg_report_t *rep);
+void zg_report_add(zg_report_t *rep, const zg_finding_t *f);
+zg_err_t zg_report_set_keys(zg_report_t *rep, const zg_key_t *keys, size_t n);
+zg_diag_group_t *zg_report_diag_add(zg_report_t *rep);
+
+/* diagnosis.c: collect bogus signatures during check_rrsig, summarise at the end */
+typedef struct zg_diag zg_diag_t;
+zg_diag_t *zg_diag_new(void);
+void zg_diag_free(zg_diag_t *d);
+/* a signature claiming (alg, tag) was checked; bogus ones carry their signed data */
+zg_err_t zg_diag_note(zg_vctx_t *ctx, zg_diag_t *d, const zg_rrsig_t *sig, bool bogus,
+                      uint16_t covered, const uint8_t *data, size_t len);
+zg_err_t zg_diag_finish(zg_vctx_t *ctx, zg_diag_t *d);

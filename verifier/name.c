@@ -1,0 +1,111 @@
+/* name.c -- wire-format domain name helpers. */
+#include <string.h>
+#include <libknot/dname.h>
+#include "verifier/name.h"
+
+size_t zg_dname_len(const uint8_t *name, size_t max)
+{
+	size_t pos = 0;
+	while (pos < max) {
+		uint8_t l = name[pos];
+		if (l == 0) {
+			return pos + 1 <= ZG_DNAME_MAXLEN ? pos + 1 : 0;
+		}
+		if (l > 63) {
+			return 0;
+		}
+		pos += 1u + l;
+	}
+	return 0;
+}
+
+unsigned zg_dname_labels(const uint8_t *name)
+{
+	unsigned n = 0;
+	while (*name != 0) {
+		n++;
+		name += 1u + *name;
+	}
+	return n;
+}
+
+void zg_dname_lower(uint8_t *name)
+{
+	while (*name != 0) {
+		uint8_t l = *name++;
+		for (uint8_t i = 0; i < l; i++) {
+			if (name[i] >= 'A' && name[i] <= 'Z') {
+				name[i] = (uint8_t)(name[i] + ('a' - 'A'));
+			}
+		}
+		name += l;
+	}
+}
+
+/* Offsets of the labels, first to last; returns the count. */
+static unsigned label_offsets(const uint8_t *name, uint8_t off[128])
+{
+	unsigned n = 0;
+	uint8_t pos = 0;
+	while (name[pos] != 0 && n < 128) {
+		off[n++] = pos;
+		pos = (uint8_t)(pos + 1 + name[pos]);
+	}
+	return n;
+}
+
+int zg_dname_cmp(const uint8_t *a, const uint8_t *b)
+{
+	uint8_t oa[128], ob[128];
+	unsigned na = label_offsets(a, oa);
+	unsigned nb = label_offsets(b, ob);
+	while (na > 0 && nb > 0) {
+		const uint8_t *la = a + oa[--na];
+		const uint8_t *lb = b + ob[--nb];
+		uint8_t min = la[0] < lb[0] ? la[0] : lb[0];
+		int c = memcmp(la + 1, lb + 1, min);
+		if (c != 0) {
+			return c;
+		}
+		if (la[0] != lb[0]) {
+			return la[0] < lb[0] ? -1 : 1;
+		}
+	}
+	return (na > 0) - (nb > 0);
+}
+
+bool zg_dname_under(const uint8_t *name, const uint8_t *parent)
+{
+	unsigned ln = zg_dname_labels(name);
+	unsigned lp = zg_dname_labels(parent);
+	if (ln < lp) {
+		return false;
+	}
+	const uint8_t *tail = zg_dname_skip(name, ln - lp);
+	return zg_dname_cmp(tail, parent) == 0;
+}
+
+bool zg_dname_is_wildcard(const uint8_t *name)
+{
+	return name[0] == 1 && name[1] == '*';
+}
+
+const uint8_t *zg_dname_skip(const uint8_t *name, unsigned n)
+{
+	while (n-- > 0 && *name != 0) {
+		name += 1u + *name;
+	}
+	return name;
+}
+
+const char *zg_dname_str(const uint8_t *name, char *buf, size_t size)
+{
+	if (size < 2) {
+		return "?";
+	}
+	if (knot_dname_to_str(buf, name, size) == NULL) {
+		buf[0] = '?';
+		buf[1] = '\0';
+	}
+	return buf;
+}

@@ -1,0 +1,27 @@
+/* name.h -- wire-format domain names: length, labels, case, canonical order (RFC 4034 6.1). */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "verifier/zg_error.h"
+
+#define ZG_DNAME_MAXLEN 255
+#define ZG_DNAME_STRLEN 1024 /* presentation form incl. escapes */
+
+/*! \brief Wire length of a valid name (incl. the root label); 0 if malformed within max bytes. */
+size_t zg_dname_len(const uint8_t *name, size_t max);
+/*! \brief Number of labels, root not counted ("a.b." = 2). */
+unsigned zg_dname_labels(const uint8_t *name);
+/*! \brief Lowercase ASCII letters in place. */
+void zg_dname_lower(uint8_t *name);
+/*! \brief Canonical order of lowercased names: <0, 0, >0. */
+int zg_dname_cmp(const uint8_t *a, const uint8_t *b);
+/*! \brief True if name equals parent or lies below it. */
+bool zg_dname_under(const uint8_t *name, const uint8_t *parent);
+/*! \brief True if the first label is "*". */
+bool zg_dname_is_wildcard(const uint8_t *name);
+/*! \brief The name with its first n labels removed. */
+const uint8_t *zg_dname_skip(const uint8_t *name, unsigned n);
+/*! \brief Presentation form (always NUL-terminated; "?" on failure). */
+const char *zg_dname_str(const uint8_t *name, char *buf, size_t size);

@@ -1,0 +1,30 @@
+/* verify.h -- zg_verify(): every check of the catalogue over one loaded zone. */
+#pragma once
+
+#include <stdint.h>
+#include "verifier/crypto.h"
+#include "verifier/finding.h"
+#include "verifier/policy.h"
+#include "verifier/report.h"
+#include "verifier/zone.h"
+
+typedef struct {
+	uint64_t now;                      /*!< evaluation time, UNIX seconds (never read from a clock here) */
+	const zg_policy_t *policy;         /*!< NULL: defaults */
+	const zg_zone_t *ds;               /*!< parent DS RRset (owner = apex), or NULL */
+	const zg_zone_t *prev;             /*!< previous version, or NULL */
+	const zg_zone_t *unsigned_zone;    /*!< signer input, or NULL */
+	const zg_zone_t *candidates;       /*!< extra DNSKEYs for attribution, or NULL */
+	const zg_crypto_backend_t *cross;  /*!< second crypto backend, or NULL */
+	zg_sink_t *sink;                   /*!< extra sink, gets every finding; may be NULL */
+	unsigned threads;                  /*!< 0 or 1: single-threaded */
+} zg_verify_opts_t;
+
+/*!
+ * \brief Run every check; findings go to the report (and opts->sink).
+ * \param[out] report  new report, release with zg_report_free()
+ * \retval ZG_EOK      the zone was verified; the verdict is in the report
+ * \retval ZG_ENOMEM, ZG_ECRYPTO  the work could not be done: the caller must block
+ */
+ZG_API zg_err_t zg_verify(const zg_zone_t *zone, const zg_verify_opts_t *opts,
+                          zg_report_t **report);

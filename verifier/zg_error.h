@@ -1,0 +1,25 @@
+/* zg_error.h -- the one error list of zonegate: codes for "could not do the work" (exit 2). */
+#pragma once
+
+#define ZG_API __attribute__((visibility("default")))
+
+/* 0 is OK, every other code is negative; hsm uses -40..-59, alerting -60..-79. */
+#define ZG_ERRORS(X) \
+	X(ZG_EOK, 0, "no error") \
+	X(ZG_ENOMEM, -1, "out of memory") \
+	X(ZG_EINVAL, -2, "invalid argument") \
+	X(ZG_EMALF, -3, "malformed data") \
+	X(ZG_EIO, -4, "input/output error") \
+	X(ZG_EPARSE, -5, "zone file parse error") \
+	X(ZG_EALGO, -6, "unsupported algorithm") \
+	X(ZG_ETOOBIG, -7, "data exceeds a size limit") \
+	X(ZG_ECRYPTO, -8, "cryptographic library failure") \
+	X(ZG_ENOENT, -9, "not found") \
+	X(ZG_EORIGIN, -10, "cannot determine the zone origin") \
+	X(ZG_EKEY, -11, "malformed or unusable public key")
+
+#define ZG_ERR_ENUM(name, code, msg) name = code,
+typedef enum { ZG_ERRORS(ZG_ERR_ENUM) } zg_err_t;
+
+/*! \brief Lowercase message for an error code. */
+ZG_API const char *zg_strerror(zg_err_t err);

@@ -1,0 +1,223 @@
+/* zone_model.c -- group raw records into canonical names and RRsets; mark apex, cuts, occlusion. */
+#include <stdlib.h>
+#include <string.h>
+#include <libknot/descriptor.h>
+#include <libknot/wire.h>
+#include "verifier/internal/zone_model.h"
+#include "verifier/name.h"
+
+/* Canonical RDATA order: left-justified octet strings, a prefix sorts first (RFC 4034 6.3). */
+static int rdata_cmp(const uint8_t *a, uint16_t la, const uint8_t *b, uint16_t lb)
+{
+	int c = memcmp(a, b, la < lb ? la : lb);
+	if (c != 0) {
+		return c;
+	}
+	return (la > lb) - (la < lb);
+}
+
+static int raw_cmp(const void *pa, const void *pb)
+{
+	const zg_raw_rr_t *a = pa, *b = pb;
+	int c = a->owner == b->owner ? 0 : zg_dname_cmp(a->owner, b->owner);
+	if (c != 0) {
+		return c;
+	}
+	if (a->gtype != b->gtype) {
+		return a->gtype < b->gtype ? -1 : 1;
+	}
+	bool sa = a->type == KNOT_RRTYPE_RRSIG, sb = b->type == KNOT_RRTYPE_RRSIG;
+	if (sa != sb) {
+		return sa ? 1 : -1;
+	}
+	return rdata_cmp(a->rdata, a->rdlen, b->rdata, b->rdlen);
+}
+
+static zg_rr_t rr_of(const zg_raw_rr_t *r)
+{
+	return (zg_rr_t){ .rdata = r->rdata, .ttl = r->ttl, .line = r->line, .rdlen = r->rdlen };
+}
+
+static bool same_rr(const zg_raw_rr_t *a, const zg_raw_rr_t *b)
+{
+	return a->type == b->type && rdata_cmp(a->rdata, a->rdlen, b->rdata, b->rdlen) == 0;
+}
+
+/* Append one RRset (raw[i..j) share owner and grouping type) to the zone. */
+static void add_rrset(zg_zone_t *z, const zg_raw_rr_t *raw, size_t i, size_t j)
+{
+	zg_rrset_t *set = &z->rrsets[z->nrrsets++];
+	*set = (zg_rrset_t){ .name = z->nnames - 1, .type = raw[i].gtype, .rr_first = z->nrrs,
+	                     .sig_first = z->nsigs, .ttl = raw[i].ttl };
+	for (size_t k = i; k < j; k++) {
+		if (k > i && same_rr(&raw[k], &raw[k - 1])) {
+			continue; /* duplicate RR: RFC 4034 6.3 */
+		}
+		if (raw[k].type == KNOT_RRTYPE_RRSIG) {
+			z->sigs[z->nsigs++] = rr_of(&raw[k]);
+			set->sig_count++;
+			continue;
+		}
+		if (set->rr_count > 0 && raw[k].ttl != set->ttl) {
+			set->flags |= ZG_RRSET_TTL_MISMATCH;
+		}
+		if (set->rr_count == 0) {
+			set->ttl = raw[k].ttl;
+		}
+		z->rrs[z->nrrs++] = rr_of(&raw[k]);
+		set->rr_count++;
+	}
+	z->names[z->nnames - 1].rrset_count++;
+}
+
+static zg_err_t alloc_model(zg_zone_t *z, size_t n)
+{
+	z->names = zg_arena_alloc_array(z->arena, n, sizeof(zg_name_t));
+	z->rrsets = zg_arena_alloc_array(z->arena, n, sizeof(zg_rrset_t));
+	z->rrs = zg_arena_alloc_array(z->arena, n, sizeof(zg_rr_t));
+	z->sigs = zg_arena_alloc_array(z->arena, n, sizeof(zg_rr_t));
+	return (z->names && z->rrsets && z->rrs && z->sigs) ? ZG_EOK : ZG_ENOMEM;
+}
+
+/* Is the RRset at a name with these flags authoritative? (CHECKS.md definition) */
+static bool authoritative(uint32_t name_flags, uint16_t type)
+{
+	if (name_flags & (ZG_NAME_OUTSIDE | ZG_NAME_OCCLUDED)) {
+		return false;
+	}
+	if (name_flags & ZG_NAME_CUT) {
+		return type == KNOT_RRTYPE_DS || type == KNOT_RRTYPE_NSEC;
+	}
+	return true;
+}
+
+/* Walk names in canonical order: descendants follow their ancestor, so one "current cut"
+ * suffices to mark everything below a delegation or a DNAME as occluded. */
+static void mark_names(zg_zone_t *z)
+{
+	const uint8_t *cut = NULL;
+	z->apex = ZG_NONE;
+	for (uint32_t i = 0; i < z->nnames; i++) {
+		zg_name_t *nm = &z->names[i];
+		if (!zg_dname_under(nm->owner, z->origin)) {
+			nm->flags |= ZG_NAME_OUTSIDE;
+			continue;
+		}
+		if (cut != NULL && zg_dname_under(nm->owner, cut)) {
+			nm->flags |= ZG_NAME_OCCLUDED;
+			continue;
+		}
+		cut = NULL;
+		if (zg_dname_cmp(nm->owner, z->origin) == 0) {
+			nm->flags |= ZG_NAME_APEX;
+			z->apex = i;
+		} else if (zg_zone_rrset(z, i, KNOT_RRTYPE_NS) != NULL) {
+			nm->flags |= ZG_NAME_CUT;
+			cut = nm->owner;
+		}
+		if (zg_zone_rrset(z, i, KNOT_RRTYPE_DNAME) != NULL && cut == NULL) {
+			cut = nm->owner; /* names below a DNAME are occluded too (RFC 6672 2.3) */
+		}
+	}
+	for (uint32_t i = 0; i < z->nrrsets; i++) {
+		zg_rrset_t *s = &z->rrsets[i];
+		if (s->rr_count > 0 && authoritative(z->names[s->name].flags, s->type)) {
+			s->flags |= ZG_RRSET_AUTH;
+		}
+	}
+}
+
+zg_err_t zg_zone_build(zg_zone_t *z, zg_raw_rr_t *raw, size_t n)
+{
+	if (n >= ZG_NONE) {
+		return ZG_ETOOBIG;
+	}
+	qsort(raw, n, sizeof(*raw), raw_cmp);
+	zg_err_t ret = alloc_model(z, n);
+	if (ret != ZG_EOK) {
+		return ret;
+	}
+	size_t i = 0;
+	while (i < n) {
+		if (z->nnames == 0 || zg_dname_cmp(raw[i].owner, z->names[z->nnames - 1].owner) != 0) {
+			z->names[z->nnames++] = (zg_name_t){ .owner = raw[i].owner,
+			                                     .rrset_first = z->nrrsets };
+		}
+		size_t j = i + 1;
+		while (j < n && raw[j].gtype == raw[i].gtype &&
+		       (raw[j].owner == raw[i].owner || zg_dname_cmp(raw[j].owner, raw[i].owner) == 0)) {
+			j++;
+		}
+		add_rrset(z, raw, i, j);
+		i = j;
+	}
+	mark_names(z);
+	for (uint32_t k = 0; k < z->nrrsets; k++) {
+		if (z->rrsets[k].type == KNOT_RRTYPE_SOA && z->rrsets[k].rr_count > 0) {
+			z->soa_count += z->rrsets[k].rr_count;
+		}
+	}
+	return ZG_EOK;
+}
+
+const zg_rrset_t *zg_zone_rrset(const zg_zone_t *z, uint32_t name, uint16_t type)
+{
+	if (name == ZG_NONE) {
+		return NULL;
+	}
+	const zg_name_t *nm = &z->names[name];
+	for (uint32_t i = 0; i < nm->rrset_count; i++) {
+		const zg_rrset_t *s = &z->rrsets[nm->rrset_first + i];
+		if (s->type == type) {
+			return s->rr_count > 0 ? s : NULL;
+		}
+	}
+	return NULL;
+}
+
+uint32_t zg_zone_find_name(const zg_zone_t *z, const uint8_t *owner)
+{
+	uint32_t lo = 0, hi = z->nnames;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = zg_dname_cmp(z->names[mid].owner, owner);
+		if (c == 0) {
+			return mid;
+		}
+		if (c < 0) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return ZG_NONE;
+}
+
+const char *zg_zone_origin_str(const zg_zone_t *zone, char *buf, size_t size)
+{
+	return zone ? zg_dname_str(zone->origin, buf, size) : "?";
+}
+
+bool zg_zone_serial(const zg_zone_t *zone, uint32_t *serial)
+{
+	if (zone == NULL || serial == NULL) {
+		return false;
+	}
+	const zg_rrset_t *soa = zg_zone_rrset(zone, zone->apex, KNOT_RRTYPE_SOA);
+	if (soa == NULL) {
+		return false;
+	}
+	const zg_rr_t *rr = &zone->rrs[soa->rr_first];
+	size_t mname = zg_dname_len(rr->rdata, rr->rdlen);
+	size_t rname = mname ? zg_dname_len(rr->rdata + mname, rr->rdlen - mname) : 0;
+	if (rname == 0 || mname + rname + 20 > rr->rdlen) {
+		return false;
+	}
+	*serial = knot_wire_read_u32(rr->rdata + mname + rname);
+	return true;
+}
+
+size_t zg_zone_rr_count(const zg_zone_t *zone)
+{
+	return zone ? (size_t)zone->nrrs + zone->nsigs : 0;
+}
