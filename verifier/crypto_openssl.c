@@ -176,6 +176,7 @@ static zg_err_t ec_key_new(const alg_desc_t *desc, const uint8_t *key, size_t ke
                            zg_pubkey_t *pk)
 {
 	uint8_t point[EC_POINT_MAX];
+	assert(desc->keylen < sizeof(point));
 	if (keylen != desc->keylen) {
 		return ZG_EKEY;
 	}
@@ -234,8 +235,8 @@ zg_err_t zg_pubkey_new(uint8_t alg, const uint8_t *key, size_t keylen, zg_pubkey
 	case KEY_EC: ret = ec_key_new(desc, key, keylen, pk); break;
 	case KEY_EDDSA: ret = eddsa_key_new(desc, key, keylen, pk); break;
 	}
-	ERR_clear_error(); /* a refused key must not leave errors for later callers */
 	if (ret != ZG_EOK) {
+		ERR_clear_error(); /* a refused key must not leave errors for later callers */
 		zg_pubkey_free(pk);
 		return ret;
 	}
@@ -263,6 +264,7 @@ static zg_err_t digest_verify(const zg_pubkey_t *key, const uint8_t *data, size_
 {
 	zg_err_t ret = ZG_ECRYPTO;
 	EVP_PKEY_CTX *pctx = NULL;
+	assert(key->pkey != NULL && valid != NULL);
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	if (ctx == NULL) {
 		return ZG_ENOMEM;
@@ -288,6 +290,7 @@ fail:
 /* RFC 6605 4: r || s, each as long as the group order, to a DER ECDSA-Sig-Value. */
 static zg_err_t ecdsa_raw_to_der(const uint8_t *sig, size_t siglen, uint8_t **der, int *derlen)
 {
+	assert(siglen % 2 == 0);
 	size_t half = siglen / 2;
 	BIGNUM *r = BN_bin2bn(sig, (int)half, NULL);
 	BIGNUM *s = BN_bin2bn(sig + half, (int)half, NULL);

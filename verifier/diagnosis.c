@@ -205,7 +205,9 @@ static void fill_group(const zg_vctx_t *ctx, group_t *g, zg_diag_group_t *out)
 		const zg_key_t *k = &ctx->keys[i];
 		out->published += k->zone_key && k->tag == g->tag && k->algorithm == g->alg;
 	}
-	qsort(g->rec, g->nrec, sizeof(*g->rec), rec_cmp);
+	if (g->nrec > 1) {
+		qsort(g->rec, g->nrec, sizeof(*g->rec), rec_cmp);
+	}
 	for (size_t i = 0; i < g->nrec && out->nmakers < ZG_DIAG_MAX_MAKERS; i++) {
 		zg_diag_maker_t *m = &out->makers[out->nmakers++];
 		m->tag = g->rec[i].tag;

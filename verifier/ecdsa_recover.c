@@ -1,5 +1,4 @@
-/* ecdsa_recover.c -- ECDSA public key recovery (SEC 1 v2 4.1.6): which key made a bogus signature.
- */
+/* ecdsa_recover.c -- ECDSA key recovery (SEC 1 v2 4.1.6): which key made a bogus signature. */
 #include <assert.h>
 #include <string.h>
 
@@ -55,13 +54,14 @@ static void recover_deinit(recover_t *rc)
 		BN_CTX_free(rc->bn);
 	}
 	EC_GROUP_free(rc->group);
-	ERR_clear_error(); /* failed decompressions leave errors behind */
+	ERR_pop_to_mark(); /* drop our errors (x without a point), keep the caller's */
 }
 
 /* Allocate the group, the points and the scratch numbers; p from the curve equation. */
 static zg_err_t recover_init(recover_t *rc, const curve_t *curve)
 {
 	memset(rc, 0, sizeof(*rc));
+	ERR_set_mark(); /* popped by recover_deinit() */
 	rc->curve = curve;
 	rc->bn = BN_CTX_new();
 	if (rc->bn == NULL) {
@@ -107,8 +107,8 @@ static zg_err_t load_sig(recover_t *rc, const uint8_t *sig)
 	return ZG_EOK;
 }
 
-/* e = H(data) (SEC 1 4.1.3 steps 4-5; the hash is exactly as long as n for both curves),
- * then u1 = -e * r^-1 mod n and u2 = s * r^-1 mod n, so that Q = u1*G + u2*R. */
+/* SEC 1 4.1.6 step 1.5: e = H(data), the hash is exactly as long as n for both curves; then
+ * u1 = -e/r mod n and u2 = s/r mod n, so that step 1.6.1 Q = r^-1 (sR - eG) = u1 G + u2 R. */
 static zg_err_t compute_scalars(recover_t *rc, const uint8_t *data, size_t len)
 {
 	uint8_t hash[HASH_MAX];
@@ -147,7 +147,7 @@ static bool try_candidate(recover_t *rc, int ybit, uint8_t *out)
 	       BN_bn2binpad(rc->qy, out + clen, (int)clen) == (int)clen;
 }
 
-/* SEC 1 4.1.6 step 1: x = r + j*n for j = 0, 1 while x < p, both parities of y. */
+/* SEC 1 4.1.6 steps 1-1.6: x = r + j*n for j = 0..h (cofactor h = 1) while x < p, both y. */
 static zg_err_t recover_all(recover_t *rc, uint8_t keys[4][ZG_ECDSA_MAX_PUB], size_t *nkeys)
 {
 	if (BN_copy(rc->x, rc->r) == NULL) {
@@ -161,6 +161,7 @@ static zg_err_t recover_all(recover_t *rc, uint8_t keys[4][ZG_ECDSA_MAX_PUB], si
 			break;
 		}
 		for (int ybit = 0; ybit <= 1; ybit++) {
+			assert(*nkeys < 4);
 			if (try_candidate(rc, ybit, keys[*nkeys])) {
 				*nkeys += 1;
 			}

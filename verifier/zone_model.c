@@ -30,7 +30,11 @@ static int raw_cmp(const void *pa, const void *pb)
 	if (sa != sb) {
 		return sa ? 1 : -1;
 	}
-	return rdata_cmp(a->rdata, a->rdlen, b->rdata, b->rdlen);
+	c = rdata_cmp(a->rdata, a->rdlen, b->rdata, b->rdlen);
+	if (c != 0) {
+		return c;
+	}
+	return (a->line > b->line) - (a->line < b->line); /* qsort is not stable: file order */
 }
 
 static zg_rr_t rr_of(const zg_raw_rr_t *r)

@@ -16,7 +16,11 @@
 #define HEX_PREFIX    8  /* digest bytes shown in a reason */
 #define HEX_STRLEN    (2 * HEX_PREFIX + 4)
 
-/* RFC 8976 5.3: the hash algorithms this tool verifies; the index is the algorithm - 1. */
+/* Every zonemd.* finding is about the apex ZONEMD RRset. */
+#define emit_apex(ctx, id, ...) \
+	zg_emit((ctx), (id), (ctx)->zone->apex, KNOT_RRTYPE_ZONEMD, NULL, __VA_ARGS__)
+
+/* The ZONEMD hash algorithms this tool verifies (RFC 8976 IANA registry). */
 typedef struct {
 	uint8_t alg;
 	const char *name;
@@ -123,6 +127,7 @@ static bool digest_sigs(const zg_zone_t *z, const zg_name_t *nm, size_t olen, bo
 			prev = sig;
 		}
 	}
+	(void)prev; /* read by the assert only */
 	return true;
 }
 
@@ -163,8 +168,8 @@ static void digest_free(digest_t *d)
 
 /*
  * RFC 8976 3.3.1: the SIMPLE digest over the zone in canonical order, streamed RR by RR, for
- * each hash with needed[h] set. Names outside the zone are not zone data (A.2); everything
- * else counts, glue, occluded data and non-apex ZONEMD included. Duplicates are gone already.
+ * each hash with needed[h] set. Names outside the zone are not zone data (RFC 8976 A.2);
+ * everything else counts: glue, occluded data, non-apex ZONEMD. Duplicates are gone already.
  */
 static zg_err_t digest_zone(const zg_zone_t *z, const bool needed[NHASHES], digest_t *d)
 {
@@ -184,15 +189,15 @@ static zg_err_t digest_zone(const zg_zone_t *z, const bool needed[NHASHES], dige
 	}
 	for (size_t h = 0; h < NHASHES; h++) {
 		unsigned int len = 0;
-		if (d->md[h] != NULL && (EVP_DigestFinal_ex(d->md[h], d->out[h], &len) != 1 ||
-		                         len != HASHES[h].len)) {
+		if (d->md[h] != NULL &&
+		    (EVP_DigestFinal_ex(d->md[h], d->out[h], &len) != 1 || len != HASHES[h].len)) {
 			return ZG_ECRYPTO;
 		}
 	}
 	return ZG_EOK;
 }
 
-/* RFC 8976 4 (step 5): the serial field of each supported RR equals the SOA serial. */
+/* RFC 8976 4: the serial field of each supported RR equals the apex SOA serial. */
 static void check_serials(zg_vctx_t *ctx, const zg_rrset_t *set)
 {
 	uint32_t soa = 0;
@@ -207,22 +212,21 @@ static void check_serials(zg_vctx_t *ctx, const zg_rrset_t *set)
 		}
 		uint32_t serial = knot_wire_read_u32(rr->rdata);
 		if (serial != soa) {
-			zg_emit(ctx, ZG_F_ZONEMD_SERIAL, ctx->zone->apex, KNOT_RRTYPE_ZONEMD, NULL,
-			        "%s zonemd serial %u differs from soa serial %u", HASHES[h].name,
-			        serial, soa);
+			emit_apex(ctx, ZG_F_ZONEMD_SERIAL,
+			          "%s zonemd serial %u differs from soa serial %u", HASHES[h].name,
+			          serial, soa);
 		}
 	}
 }
 
-/* RFC 8976 2.4 and 4: at most one RR per scheme and hash algorithm. */
+/* RFC 8976 2 and 4: at most one RR per scheme and hash algorithm. */
 static void check_duplicates(zg_vctx_t *ctx, const unsigned count[NHASHES])
 {
 	for (size_t h = 0; h < NHASHES; h++) {
 		if (count[h] > 1) {
-			zg_emit(ctx, ZG_F_ZONEMD_MISMATCH, ctx->zone->apex, KNOT_RRTYPE_ZONEMD, NULL,
-			        "%u zonemd rrs with scheme %u and hash %u (%s): rfc 8976 allows only "
-			        "one per scheme and hash", count[h], SCHEME_SIMPLE, HASHES[h].alg,
-			        HASHES[h].name);
+			emit_apex(ctx, ZG_F_ZONEMD_MISMATCH,
+			          "%u zonemd rrs with scheme 1, hash %u (%s): rfc 8976 allows one",
+			          count[h], HASHES[h].alg, HASHES[h].name);
 		}
 	}
 }
@@ -230,8 +234,7 @@ static void check_duplicates(zg_vctx_t *ctx, const unsigned count[NHASHES])
 static bool digest_matches(const zg_rr_t *rr, int h, const digest_t *d)
 {
 	size_t len = rr->rdlen - (size_t)ZONEMD_FIXED;
-	return len == HASHES[h].len &&
-	       CRYPTO_memcmp(rr->rdata + ZONEMD_FIXED, d->out[h], len) == 0;
+	return len == HASHES[h].len && CRYPTO_memcmp(rr->rdata + ZONEMD_FIXED, d->out[h], len) == 0;
 }
 
 /* One finding about the first supported RR when no supported RR matches. */
@@ -247,17 +250,17 @@ static void report_mismatch(zg_vctx_t *ctx, const zg_rr_t *rr, int h, const dige
 		         others, others > 1 ? "s" : "", others > 1 ? "" : "es");
 	}
 	if (len != HASHES[h].len) {
-		zg_emit(ctx, ZG_F_ZONEMD_MISMATCH, ctx->zone->apex, KNOT_RRTYPE_ZONEMD, NULL,
-		        "%s digest has %zu bytes, not %zu (computed %s, published %s)%s",
-		        HASHES[h].name, len, HASHES[h].len, computed, published, more);
+		emit_apex(ctx, ZG_F_ZONEMD_MISMATCH,
+		          "%s digest has %zu bytes, not %zu (computed %s, published %s)%s",
+		          HASHES[h].name, len, HASHES[h].len, computed, published, more);
 		return;
 	}
-	zg_emit(ctx, ZG_F_ZONEMD_MISMATCH, ctx->zone->apex, KNOT_RRTYPE_ZONEMD, NULL,
-	        "%s digest does not match (computed %s, published %s)%s", HASHES[h].name,
-	        computed, published, more);
+	emit_apex(ctx, ZG_F_ZONEMD_MISMATCH,
+	          "%s digest does not match (computed %s, published %s)%s", HASHES[h].name,
+	          computed, published, more);
 }
 
-/* RFC 8976 4 (steps 6-7): verification succeeds if one supported RR matches. */
+/* RFC 8976 4: verification succeeds if one supported RR matches the computed digest. */
 static void check_digests(zg_vctx_t *ctx, const zg_rrset_t *set, const digest_t *d)
 {
 	const zg_rr_t *first = NULL;
@@ -301,8 +304,9 @@ void zg_check_zonemd(zg_vctx_t *ctx)
 		}
 	}
 	if (!any) {
-		zg_emit(ctx, ZG_F_ZONEMD_UNSUPPORTED, z->apex, KNOT_RRTYPE_ZONEMD, NULL,
-		        "no zonemd rr with scheme 1 (simple) and hash 1 (SHA-384) or 2 (SHA-512)");
+		emit_apex(ctx, ZG_F_ZONEMD_UNSUPPORTED,
+		          "%u zonemd rr%s, none with scheme 1 and hash 1 (SHA-384) or 2 (SHA-512)",
+		          set->rr_count, set->rr_count > 1 ? "s" : "");
 		return;
 	}
 	check_serials(ctx, set);

@@ -138,9 +138,8 @@ static void public_xy(const curve_t *c, EVP_PKEY *pkey, uint8_t *xy)
 {
 	uint8_t point[1 + ZG_ECDSA_MAX_PUB];
 	size_t len = 0;
-	assert_int_equal(EVP_PKEY_set_utf8_string_param(pkey, OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT,
-	                                                "uncompressed"),
-	                 1);
+	const char *format = OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT;
+	assert_int_equal(EVP_PKEY_set_utf8_string_param(pkey, format, "uncompressed"), 1);
 	assert_int_equal(EVP_PKEY_get_octet_string_param(pkey, OSSL_PKEY_PARAM_PUB_KEY, point,
 	                                                 sizeof(point), &len),
 	                 1);
@@ -153,18 +152,20 @@ static void public_xy(const curve_t *c, EVP_PKEY *pkey, uint8_t *xy)
 static void recover_generated(const curve_t *c)
 {
 	for (int round = 0; round < ROUNDS; round++) {
-		uint8_t data[64], sig[ZG_ECDSA_MAX_PUB], xy[ZG_ECDSA_MAX_PUB]; /* r || s as long as X || Y */
+		uint8_t data[64];
+		uint8_t sig[ZG_ECDSA_MAX_PUB]; /* r || s is as long as X || Y */
+		uint8_t xy[ZG_ECDSA_MAX_PUB];
 		uint8_t keys[4][ZG_ECDSA_MAX_PUB];
 		size_t nkeys = 0;
+		size_t len = 2 * c->clen;
 		EVP_PKEY *pkey = EVP_PKEY_Q_keygen(NULL, NULL, "EC", c->group);
 		assert_non_null(pkey);
 		assert_int_equal(RAND_bytes(data, sizeof(data)), 1);
 		sign_raw(c, pkey, data, sizeof(data), sig);
 		public_xy(c, pkey, xy);
-		assert_int_equal(zg_ecdsa_recover(c->alg, data, sizeof(data), sig, 2 * c->clen, keys,
-		                                  &nkeys),
-		                 ZG_EOK);
-		assert_true(candidate_index(keys, nkeys, xy, 2 * c->clen) >= 0);
+		zg_err_t ret = zg_ecdsa_recover(c->alg, data, sizeof(data), sig, len, keys, &nkeys);
+		assert_int_equal(ret, ZG_EOK);
+		assert_true(candidate_index(keys, nkeys, xy, len) >= 0);
 		assert_all_candidates_verify(c, keys, nkeys, data, sizeof(data), sig);
 		EVP_PKEY_free(pkey);
 	}
@@ -187,24 +188,28 @@ static void recovery_from_rfc6605_vectors_finds_the_published_key(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(RFC6605) / sizeof(RFC6605[0]); i++) {
 		const vector_t *v = &RFC6605[i];
-		uint8_t rdata[4 + ZG_ECDSA_MAX_PUB] = { 0x01, 0x01, 0x03, v->curve->alg }; /* 257 3 */
+		uint8_t rdata[4 + ZG_ECDSA_MAX_PUB] = { 0x01, 0x01, 0x03, v->curve->alg }; /* 257 */
 		uint8_t sig[2 * ZG_ECDSA_MAX_PUB];
 		uint8_t keys[4][ZG_ECDSA_MAX_PUB];
 		size_t nkeys = 0;
 		size_t keylen = b64(v->key, rdata + 4, sizeof(rdata) - 4);
 		size_t siglen = b64(v->sig, sig, sizeof(sig));
-		assert_int_equal(zg_ecdsa_recover(v->curve->alg, v->data, v->datalen, sig, siglen,
-		                                  keys, &nkeys),
-		                 ZG_EOK);
+		zg_err_t ret =
+		    zg_ecdsa_recover(v->curve->alg, v->data, v->datalen, sig, siglen, keys, &nkeys);
+		assert_int_equal(ret, ZG_EOK);
 		int found = candidate_index(keys, nkeys, rdata + 4, keylen);
 		assert_true(found >= 0);
 		assert_all_candidates_verify(v->curve, keys, nkeys, v->data, v->datalen, sig);
 
-		/* the caller's selection: the candidate whose DNSKEY key tag is the RRSIG's */
-		uint16_t tag = 0;
-		memcpy(rdata + 4, keys[found], keylen);
-		assert_int_equal(zg_keytag(rdata, 4 + keylen, &tag), ZG_EOK);
-		assert_int_equal(tag, v->tag);
+		/* the caller keeps the candidate whose DNSKEY key tag is the RRSIG's: just one */
+		size_t matches = 0;
+		for (size_t k = 0; k < nkeys; k++) {
+			uint16_t tag = 0;
+			memcpy(rdata + 4, keys[k], keylen);
+			assert_int_equal(zg_keytag(rdata, 4 + keylen, &tag), ZG_EOK);
+			matches += (tag == v->tag);
+		}
+		assert_int_equal(matches, 1);
 	}
 }
 
@@ -216,8 +221,9 @@ static zg_err_t recover_rs(const uint8_t *r, const uint8_t *s)
 	size_t nkeys = 99;
 	memcpy(sig, r, 32);
 	memcpy(sig + 32, s, 32);
-	zg_err_t ret = zg_ecdsa_recover(13, P256_DATA, sizeof(P256_DATA), sig, sizeof(sig), keys,
-	                                &nkeys);
+	const uint8_t *data = P256_DATA;
+	zg_err_t ret =
+	    zg_ecdsa_recover(13, data, sizeof(P256_DATA), sig, sizeof(sig), keys, &nkeys);
 	if (ret != ZG_EOK) {
 		assert_int_equal(nkeys, 0);
 	}

@@ -21,6 +21,7 @@
 #define ZONEMD_TYPE  63
 #define T_2021_02_01 1612137600 /* inside uri.arpa's signature validity (vectors README) */
 
+/* clang-format off */
 /* RFC 8976 Appendix A.1, "Simple ZONEMD Example". */
 static const char RFC8976_A1[] =
 	"example.      86400  IN  SOA     ns1 admin 2018031900 (\n"
@@ -108,6 +109,7 @@ static const char RFC8976_A3[] =
 	"ns1.example.  3600   IN  A       203.0.113.63\n"
 	"ns2.example.  86400  IN  TXT     \"This example has multiple digests\"\n"
 	"NS2.EXAMPLE.  3600   IN  AAAA    2001:db8::63\n";
+/* clang-format on */
 
 /* Findings as the sink saw them: counts and the first reason per id. */
 typedef struct {
@@ -261,7 +263,8 @@ static void uri_arpa_with_a_changed_rrsig_ttl_is_a_mismatch(void **state)
 	(void)state;
 	static char text[ZONE_MAX], buf[ZONE_MAX];
 	outcome_t o;
-	verify_uri_arpa(edit(uri_arpa_text(text), "\t600 IN RRSIG\tMX", "\t601 IN RRSIG\tMX", buf), &o);
+	verify_uri_arpa(edit(uri_arpa_text(text), "\t600 IN RRSIG\tMX", "\t601 IN RRSIG\tMX", buf),
+	                &o);
 	assert_int_equal(o.mismatch, 1);
 }
 
@@ -308,7 +311,8 @@ static void changed_rr_is_a_mismatch(void **state)
 	assert_int_equal(o.serial, 0);
 	assert_int_equal(o.unsupported, 0);
 	assert_finding(&o, ZG_F_ZONEMD_MISMATCH, "SHA-384 digest does not match (computed ");
-	assert_non_null(strstr(o.sink.reason[ZG_F_ZONEMD_MISMATCH], "published c68090d90a7aed71...)"));
+	assert_non_null(
+	    strstr(o.sink.reason[ZG_F_ZONEMD_MISMATCH], "published c68090d90a7aed71...)"));
 }
 
 static void changed_ttl_is_a_mismatch(void **state)
@@ -380,7 +384,7 @@ static void unknown_hash_algorithm_is_unsupported_only(void **state)
 	assert_int_equal(o.unsupported, 1);
 	assert_int_equal(o.mismatch, 0);
 	assert_int_equal(o.serial, 0);
-	assert_finding(&o, ZG_F_ZONEMD_UNSUPPORTED, "no zonemd rr with scheme 1");
+	assert_finding(&o, ZG_F_ZONEMD_UNSUPPORTED, "1 zonemd rr, none with scheme 1 and hash 1");
 }
 
 static void unknown_scheme_is_unsupported_only(void **state)
@@ -443,10 +447,12 @@ static void two_rrs_with_one_scheme_and_hash_are_a_mismatch(void **state)
 	verify_text(edit(RFC8976_A1, "ns1           3600",
 	                 "@ 86400 IN ZONEMD 2018031900 1 1 ( 00112233445566778899aabbccddeeff\n"
 	                 " 00112233445566778899aabbccddeeff 00112233445566778899aabbccddeeff )\n"
-	                 "ns1           3600", buf),
+	                 "ns1           3600",
+	                 buf),
 	            &o);
 	assert_int_equal(o.mismatch, 1);
-	assert_finding(&o, ZG_F_ZONEMD_MISMATCH, "2 zonemd rrs with scheme 1 and hash 1 (SHA-384)");
+	assert_finding(&o, ZG_F_ZONEMD_MISMATCH,
+	               "2 zonemd rrs with scheme 1, hash 1 (SHA-384): rfc 8976 allows one");
 }
 
 int main(void)

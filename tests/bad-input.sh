@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# bad-input.sh -- hostile or broken input: one line naming file:line or owner, exit 1 or 2
+# (never 0), no crash. The committed fixtures/broken/ cases run in fixtures.sh; these are built
+# here from a good fixture.
+set -u
+. "$(dirname "$0")/lib.sh"
+ZG=${ZONEGATE:?} FX=${FIXTURES:?}
+TIME=1798761600
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+# one record per line (ldns-read-zone), so single RRs can be edited with awk
+ldns-read-zone "$(ls "$FX"/good/*.zone | head -n 1)" >"$TMP/good.zone"
+GOOD=$TMP/good.zone
+
+expect() { # expect NAME RC_SET FILE [ARGS...]: rc in RC_SET, stderr one line (if rc 2)
+	local name=$1 want=$2 file=$3
+	shift 3
+	"$ZG" verify --time "$TIME" "$@" "$file" >"$TMP/out" 2>"$TMP/err"
+	local rc=$?
+	ok "$name: exit in {$want} (got $rc)" bash -c "case ,$want, in *,$rc,*) exit 0;; esac; exit 1"
+	if [ "$rc" -eq 2 ]; then
+		ok "$name: exactly one stderr line" eq "$(wc -l <"$TMP/err")" 1
+	fi
+	ok "$name: no sanitizer or crash report" bash -c '! grep -qE "Sanitizer|runtime error|Segmentation" "$1"' _ "$TMP/err"
+}
+
+expect "missing file" 2 "$TMP/nope.zone"
+ok "missing file: message names the file" grep -q "nope.zone" "$TMP/err"
+expect "directory" 2 "$TMP"
+: >"$TMP/empty.zone"
+expect "empty file" 2 "$TMP/empty.zone"
+head -c "$(($(wc -c <"$GOOD") * 2 / 3))" "$GOOD" >"$TMP/trunc.zone"
+expect "truncated file" 1,2 "$TMP/trunc.zone"
+{ cat "$GOOD"; echo 'this is ) not ( a record'; } >"$TMP/garbage.zone"
+expect "garbage line" 2 "$TMP/garbage.zone"
+ok "garbage line: names file:line" grep -qE "garbage.zone:[0-9]+:" "$TMP/err"
+origin=$(awk '$4=="SOA" || $3=="SOA" {print $1; exit}' "$GOOD")
+{ cat "$GOOD"; echo "x.$origin 300 IN FOOBAR 1 2 3"; } >"$TMP/unknown.zone"
+expect "unknown RR type mnemonic" 2 "$TMP/unknown.zone"
+{ cat "$GOOD"; echo "x.$origin 300 IN TYPE65280 \\# 2 abcd"; } >"$TMP/generic.zone"
+expect "unknown type in generic syntax (unsigned)" 1 "$TMP/generic.zone"
+ok "generic type: reported as rrsig.missing" grep -q "rrsig.missing" "$TMP/out"
+expect "origin mismatch" 1,2 "$GOOD" --origin example.invalid.
+{ cat "$GOOD"; echo "$origin 300 IN DNSKEY 256 3 13 AAAA"; } >"$TMP/shortkey.zone"
+expect "malformed EC key" 1 "$TMP/shortkey.zone"
+ok "malformed EC key: dnskey.malformed" grep -q "dnskey.malformed" "$TMP/out"
+{ cat "$GOOD"; echo "$origin 300 IN DNSKEY 256 3 8 AwEAAQ=="; } >"$TMP/rsaempty.zone"
+expect "RSA key without modulus" 1 "$TMP/rsaempty.zone"
+{ cat "$GOOD"; echo "$origin 300 IN DNSKEY 256 3 8 AQJhYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5emFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6YWJjZGVmZ2hpams="; } >"$TMP/rsaeven.zone"
+expect "RSA even exponent" 1 "$TMP/rsaeven.zone"
+{ cat "$GOOD"; echo "$origin 300 IN DNSKEY 256 3 253 AQID"; } >"$TMP/privalg.zone"
+expect "unsupported algorithm" 1 "$TMP/privalg.zone"
+ok "unsupported algorithm: dnskey.algorithm" grep -q "dnskey.algorithm" "$TMP/out"
+# RRSIG with a 1-byte and an oversize (4 KiB) signature over the SOA
+soa_sig=$(awk '$4=="RRSIG" && $5=="SOA" {print; exit}' "$GOOD")
+if [ -n "$soa_sig" ]; then
+	short=$(echo "$soa_sig" | awk '{ $NF="AA=="; print }')
+	{ cat "$GOOD"; echo "$short"; } >"$TMP/shortsig.zone"
+	expect "RRSIG with a 1-byte signature" 1 "$TMP/shortsig.zone"
+	big=$(head -c 4096 /dev/zero | base64 -w0)
+	long=$(echo "$soa_sig" | awk -v b="$big" '{ $NF=b; print }')
+	{ cat "$GOOD"; echo "$long"; } >"$TMP/longsig.zone"
+	expect "RRSIG with a 4 KiB signature" 1 "$TMP/longsig.zone"
+	ok "oversize signature: rrsig.bogus" grep -q "rrsig.bogus" "$TMP/out"
+else
+	skip "RRSIG signature length cases" "no one-line SOA RRSIG in $GOOD"
+fi
+expect "bad --time" 2 "$GOOD" --time yesterday
+expect "missing --ds file" 2 "$GOOD" --ds "$TMP/none.ds"
+printf 'expires-soon: 7d\nbogus-key: 1\n' >"$TMP/pol.yaml"
+expect "unknown policy key" 2 "$GOOD" --policy "$TMP/pol.yaml"
+ok "unknown policy key: names file:line" grep -q "pol.yaml:2:" "$TMP/err"
+done_testing
