@@ -283,12 +283,21 @@ static void check_set(zg_vctx_t *ctx, const zg_rrset_t *s, zg_diag_t *diag,
 		return;
 	}
 	bool seen[MAX_ALGS] = { false };
+	uint32_t valid = 0;
 	for (uint32_t i = 0; i < s->sig_count && ctx->fatal == ZG_EOK; i++) {
 		sig_job_t j = { .set = s, .rr = &ctx->zone->sigs[s->sig_first + i], .diag = diag };
-		check_one(ctx, &j);
+		valid += check_one(ctx, &j) == SIG_VALID;
 		seen[j.sig.algorithm] = true;
 	}
 	char tb[32];
+	if ((s->type == KNOT_RRTYPE_NSEC || s->type == KNOT_RRTYPE_NSEC3) && valid == 0) {
+		zg_emit(ctx, ZG_F_NSEC3_UNSIGNED, s->name, s->type, NULL,
+		        "%s RRset has no valid RRSIG (%u present): denial of existence fails here",
+		        tstr(s->type, tb, sizeof(tb)), s->sig_count);
+		if (s->sig_count == 0) {
+			return;
+		}
+	}
 	if (s->sig_count == 0) {
 		zg_emit(ctx, ZG_F_RRSIG_MISSING, s->name, s->type, NULL,
 		        "authoritative %s RRset has no RRSIG", tstr(s->type, tb, sizeof(tb)));

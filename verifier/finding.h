@@ -57,6 +57,20 @@ typedef enum {
 	X(ZG_F_RRSIG_TTL, "rrsig.ttl", ZG_SEV_ERROR, "RRSIG TTL differs from the RRset TTL") \
 	X(ZG_F_RRSIG_UNEXPECTED, "rrsig.unexpected", ZG_SEV_ERROR, \
 	  "signature over non-authoritative or absent data") \
+	X(ZG_F_NSEC_MISSING, "nsec.missing", ZG_SEV_ERROR, "authoritative name without NSEC") \
+	X(ZG_F_NSEC_CHAIN, "nsec.chain", ZG_SEV_ERROR, "NSEC chain broken") \
+	X(ZG_F_NSEC_BITMAP, "nsec.bitmap", ZG_SEV_ERROR, "NSEC type bitmap wrong") \
+	X(ZG_F_NSEC_MIXED, "nsec.mixed", ZG_SEV_ERROR, "both NSEC and NSEC3 in one zone") \
+	X(ZG_F_NSEC3_PARAM, "nsec3.param", ZG_SEV_ERROR, "NSEC3PARAM missing or inconsistent") \
+	X(ZG_F_NSEC3_ITERATIONS, "nsec3.iterations", ZG_SEV_WARNING, \
+	  "NSEC3 iterations or salt against RFC 9276") \
+	X(ZG_F_NSEC3_MISSING, "nsec3.missing", ZG_SEV_ERROR, "name or ENT without NSEC3") \
+	X(ZG_F_NSEC3_CHAIN, "nsec3.chain", ZG_SEV_ERROR, "NSEC3 chain broken") \
+	X(ZG_F_NSEC3_BITMAP, "nsec3.bitmap", ZG_SEV_ERROR, "NSEC3 type bitmap wrong") \
+	X(ZG_F_NSEC3_ORPHAN, "nsec3.orphan", ZG_SEV_ERROR, "NSEC3 for no name of the zone") \
+	X(ZG_F_NSEC3_UNSIGNED, "nsec3.unsigned", ZG_SEV_ERROR, "NSEC/NSEC3 without a valid RRSIG") \
+	X(ZG_F_NSEC3_MALFORMED, "nsec3.malformed", ZG_SEV_ERROR, \
+	  "NSEC3 owner is not a hash label under the apex") \
 	X(ZG_F_CRYPTO_DISAGREEMENT, "crypto.disagreement", ZG_SEV_ERROR, \
 	  "OpenSSL and libdnssec disagree on a signature")
 

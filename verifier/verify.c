@@ -9,6 +9,9 @@
 
 static void emit_v(zg_vctx_t *ctx, zg_finding_id_t id, zg_severity_t sev, const char *owner,
                    uint16_t type, const zg_key_t *key, const char *fmt, va_list ap)
+	__attribute__((format(printf, 7, 0)));
+static void emit_v(zg_vctx_t *ctx, zg_finding_id_t id, zg_severity_t sev, const char *owner,
+                   uint16_t type, const zg_key_t *key, const char *fmt, va_list ap)
 {
 	char reason[512];
 	vsnprintf(reason, sizeof(reason), fmt, ap);
@@ -170,6 +173,7 @@ static zg_err_t run(zg_vctx_t *ctx)
 	zg_check_keys(ctx);
 	zg_check_rrsigs(ctx);
 	zg_check_ds(ctx);
+	zg_check_nsec(ctx);
 	zg_check_zonemd(ctx);
 	if (ctx->fatal == ZG_EOK) {
 		ctx->fatal = zg_report_set_keys(ctx->report, ctx->keys, ctx->nkeys);

@@ -39,6 +39,7 @@ typedef struct zg_vctx {
 	size_t ncands;
 	bool skip_sigs;        /* no usable DNSKEY: signature checks cannot run */
 	zg_dynbuf_t buf;       /* signed-data scratch */
+	uint16_t *bm_types;    /* bitmap decode scratch, ZG_BITMAP_MAX_TYPES entries */
 	zg_err_t fatal;        /* first could-not-verify error */
 } zg_vctx_t;
 
@@ -69,7 +70,16 @@ void zg_check_rrsigs(zg_vctx_t *ctx);    /* check_rrsig.c: rrsig.*, crypto, dnsk
 void zg_check_ds(zg_vctx_t *ctx);        /* check_ds.c: ds.* (after rrsigs: needs signs_dnskey) */
 /* shared by check_keys.c and check_ds.c: DS/CDS RDATA matches the key (tag, alg, digest) */
 bool zg_ds_matches(const uint8_t *owner, const zg_rr_t *ds, const zg_key_t *key);
-void zg_check_zonemd(zg_vctx_t *ctx);    /* zonemd.c: zonemd.* (RFC 8976) */
+void zg_check_zonemd(zg_vctx_t *ctx);
+void zg_check_nsec(zg_vctx_t *ctx);      /* check_nsec.c: nsec.*, and dispatch to NSEC3 */
+void zg_check_nsec3(zg_vctx_t *ctx);     /* check_nsec3.c: nsec3.* (RFC 5155) */
+
+#define ZG_MAX_NAME_TYPES 512
+/* check_nsec.c: types an NSEC (nsec3 false) or NSEC3 bitmap must list for a name, ascending */
+size_t zg_denial_types(const zg_zone_t *z, uint32_t name, bool nsec3, uint16_t *out);
+/* check_nsec.c: compare a bitmap with the expected types; emits `id` with missing/extra types */
+void zg_check_bitmap(zg_vctx_t *ctx, zg_finding_id_t id, uint32_t at, const uint8_t *bm,
+                     size_t len, const uint16_t *want, size_t nwant, const char *what);    /* zonemd.c: zonemd.* (RFC 8976) */
 
 /* report internals used by verify.c and diagnosis.c */
 zg_report_t *zg_report_new(const zg_policy_t *policy, zg_sink_t *extra);

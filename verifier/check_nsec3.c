@@ -1,0 +1,355 @@
+/* check_nsec3.c -- nsec3.*: parameters (RFC 5155 4, RFC 9276), one NSEC3 per name and empty
+ * non-terminal except opt-out insecure delegations (RFC 5155 7.1), hash-ordered cycle, exact
+ * bitmaps, no orphans. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libknot/descriptor.h>
+#include <libknot/wire.h>
+#include "verifier/internal/vctx.h"
+#include "verifier/name.h"
+#include "verifier/nsec3.h"
+
+#define H ZG_NSEC3_SHA1_LEN
+#define ITER_ERROR 100
+
+typedef struct {
+	uint8_t alg, flags;
+	uint16_t iter;
+	uint8_t saltlen;
+	const uint8_t *salt;
+	const uint8_t *rest; /* hash length, next hash, bitmap (NSEC3 only) */
+	size_t restlen;
+} params_t;
+
+typedef struct {
+	uint8_t hash[H], next[H];
+	bool optout, used;
+	uint32_t name;
+	const uint8_t *bm;
+	size_t bmlen;
+} n3_t;
+
+typedef struct {
+	uint8_t hash[H];
+	const uint8_t *owner;
+	uint32_t name; /* ZG_NONE: empty non-terminal */
+	bool needed;   /* false: insecure delegation (or ENT above only such), opt-out may skip */
+} cand_t;
+
+typedef struct {
+	zg_vctx_t *ctx;
+	params_t p;
+	n3_t *n3;
+	size_t nn3;
+	cand_t *cand;
+	size_t ncand, capcand;
+} n3ctx_t;
+
+static bool parse_params(const uint8_t *rd, size_t len, params_t *p)
+{
+	if (len < 5 || len < 5u + rd[4]) {
+		return false;
+	}
+	*p = (params_t){ .alg = rd[0], .flags = rd[1], .iter = knot_wire_read_u16(rd + 2),
+	                 .saltlen = rd[4], .salt = rd + 5, .rest = rd + 5 + rd[4],
+	                 .restlen = len - 5u - rd[4] };
+	return true;
+}
+
+static bool same_params(const params_t *a, const params_t *b)
+{
+	return a->alg == b->alg && a->iter == b->iter && a->saltlen == b->saltlen &&
+	       memcmp(a->salt, b->salt, a->saltlen) == 0;
+}
+
+static const char *hash_str(const uint8_t *h, char buf[40])
+{
+	zg_base32hex_encode(h, H, buf);
+	return buf;
+}
+
+static int n3_cmp(const void *a, const void *b)
+{
+	return memcmp(((const n3_t *)a)->hash, ((const n3_t *)b)->hash, H);
+}
+
+static int cand_cmp(const void *a, const void *b)
+{
+	return memcmp(((const cand_t *)a)->hash, ((const cand_t *)b)->hash, H);
+}
+
+/* The zone's parameters: NSEC3PARAM at the apex, else the first NSEC3's. */
+static bool zone_params(n3ctx_t *c)
+{
+	zg_vctx_t *ctx = c->ctx;
+	const zg_zone_t *z = ctx->zone;
+	const zg_rrset_t *ps = zg_zone_rrset(z, z->apex, KNOT_RRTYPE_NSEC3PARAM);
+	const zg_rr_t *src = ps ? &z->rrs[ps->rr_first] : NULL;
+	if (ps == NULL) {
+		zg_emit(ctx, ZG_F_NSEC3_PARAM, z->apex, KNOT_RRTYPE_NSEC3PARAM, NULL,
+		        "NSEC3 records but no NSEC3PARAM at the apex");
+		for (uint32_t i = 0; i < z->nrrsets && src == NULL; i++) {
+			const zg_rrset_t *s = &z->rrsets[i];
+			src = s->type == KNOT_RRTYPE_NSEC3 && s->rr_count ? &z->rrs[s->rr_first] : NULL;
+		}
+	} else if (ps->rr_count != 1) {
+		zg_emit(ctx, ZG_F_NSEC3_PARAM, z->apex, KNOT_RRTYPE_NSEC3PARAM, NULL,
+		        "%u NSEC3PARAM records, expected one", ps->rr_count);
+	}
+	if (src == NULL || !parse_params(src->rdata, src->rdlen, &c->p)) {
+		return false;
+	}
+	if (ps != NULL && c->p.flags != 0) {
+		zg_emit(ctx, ZG_F_NSEC3_PARAM, z->apex, KNOT_RRTYPE_NSEC3PARAM, NULL,
+		        "NSEC3PARAM flags %u, must be 0 (RFC 5155 4.1.2)", c->p.flags);
+	}
+	if (c->p.alg != 1) {
+		zg_emit(ctx, ZG_F_NSEC3_PARAM, z->apex, KNOT_RRTYPE_NSEC3PARAM, NULL,
+		        "unknown NSEC3 hash algorithm %u: no name can be matched", c->p.alg);
+		return false;
+	}
+	return true;
+}
+
+static void check_iterations(n3ctx_t *c)
+{
+	const params_t *p = &c->p;
+	uint32_t apex = c->ctx->zone->apex;
+	if (p->iter > ITER_ERROR) {
+		zg_emit_sev(c->ctx, ZG_F_NSEC3_ITERATIONS, ZG_SEV_ERROR, apex, KNOT_RRTYPE_NSEC3PARAM,
+		            NULL, "%u NSEC3 iterations: validators treat the zone as insecure or bogus "
+		            "above %u (RFC 9276 3.2)", p->iter, ITER_ERROR);
+	} else if (p->iter > 0 || p->saltlen > 0) {
+		zg_emit(c->ctx, ZG_F_NSEC3_ITERATIONS, apex, KNOT_RRTYPE_NSEC3PARAM, NULL,
+		        "%u iterations, %u-byte salt: RFC 9276 asks for 0 and none", p->iter,
+		        p->saltlen);
+	}
+}
+
+/* One NSEC3 RR -> entry; false (with a finding) if its owner or RDATA cannot be used. */
+static bool parse_entry(n3ctx_t *c, uint32_t i, const zg_rr_t *rr, n3_t *e)
+{
+	zg_vctx_t *ctx = c->ctx;
+	const zg_zone_t *z = ctx->zone;
+	const uint8_t *owner = z->names[i].owner;
+	params_t p;
+	if (zg_dname_labels(owner) != zg_dname_labels(z->origin) + 1 || owner[0] == 0 ||
+	    zg_base32hex_decode(owner + 1, owner[0], e->hash, H) != H) {
+		zg_emit(ctx, ZG_F_NSEC3_MALFORMED, i, KNOT_RRTYPE_NSEC3, NULL,
+		        "owner is not a %u-byte base32hex hash label directly under the apex", H);
+		return false;
+	}
+	if (!parse_params(rr->rdata, rr->rdlen, &p) || p.restlen < 1 || p.rest[0] != H ||
+	    p.restlen < 1u + H) {
+		zg_emit(ctx, ZG_F_NSEC3_MALFORMED, i, KNOT_RRTYPE_NSEC3, NULL,
+		        "NSEC3 RDATA is malformed or its next hash is not %u bytes", H);
+		return false;
+	}
+	if (!same_params(&p, &c->p)) {
+		zg_emit(ctx, ZG_F_NSEC3_PARAM, i, KNOT_RRTYPE_NSEC3, NULL,
+		        "NSEC3 uses hash %u, %u iterations, %u-byte salt; NSEC3PARAM says %u, %u, %u",
+		        p.alg, p.iter, p.saltlen, c->p.alg, c->p.iter, c->p.saltlen);
+	}
+	memcpy(e->next, p.rest + 1, H);
+	e->optout = p.flags & 1;
+	e->name = i;
+	e->bm = p.rest + 1 + H;
+	e->bmlen = p.restlen - 1 - H;
+	return true;
+}
+
+static zg_err_t collect_nsec3(n3ctx_t *c)
+{
+	const zg_zone_t *z = c->ctx->zone;
+	c->n3 = calloc(z->nnames ? z->nnames : 1, sizeof(n3_t));
+	if (c->n3 == NULL) {
+		return ZG_ENOMEM;
+	}
+	for (uint32_t i = 0; i < z->nnames; i++) {
+		const zg_rrset_t *s = zg_zone_rrset(z, i, KNOT_RRTYPE_NSEC3);
+		if (s == NULL) {
+			continue;
+		}
+		if (s->rr_count > 1) {
+			zg_emit(c->ctx, ZG_F_NSEC3_CHAIN, i, KNOT_RRTYPE_NSEC3, NULL,
+			        "%u NSEC3 records at one owner", s->rr_count);
+		}
+		if (parse_entry(c, i, &z->rrs[s->rr_first], &c->n3[c->nn3])) {
+			c->nn3++;
+		}
+	}
+	qsort(c->n3, c->nn3, sizeof(n3_t), n3_cmp);
+	return ZG_EOK;
+}
+
+/* Sorted by hash, each next hash names the following owner; the last names the first. */
+static void check_chain(n3ctx_t *c)
+{
+	char a[40], b[40];
+	for (size_t k = 0; k < c->nn3; k++) {
+		const n3_t *e = &c->n3[k], *nx = &c->n3[(k + 1) % c->nn3];
+		if (k + 1 < c->nn3 && memcmp(e->hash, nx->hash, H) == 0) {
+			zg_emit(c->ctx, ZG_F_NSEC3_CHAIN, nx->name, KNOT_RRTYPE_NSEC3, NULL,
+			        "duplicate NSEC3 hash %s", hash_str(e->hash, a));
+		} else if (memcmp(e->next, nx->hash, H) != 0) {
+			zg_emit(c->ctx, ZG_F_NSEC3_CHAIN, e->name, KNOT_RRTYPE_NSEC3, NULL,
+			        "next hashed owner %s, but the next NSEC3 in hash order is %s",
+			        hash_str(e->next, a), hash_str(nx->hash, b));
+		}
+	}
+}
+
+/* Data other than NSEC3: a hashed owner can also be an ordinary name (RFC 5155 App. A). */
+static bool has_data(const zg_zone_t *z, uint32_t i)
+{
+	const zg_name_t *nm = &z->names[i];
+	for (uint32_t k = 0; k < nm->rrset_count; k++) {
+		const zg_rrset_t *s = &z->rrsets[nm->rrset_first + k];
+		if (s->rr_count > 0 && s->type != KNOT_RRTYPE_NSEC3) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static zg_err_t add_cand(n3ctx_t *c, const uint8_t *owner, uint32_t name, bool needed)
+{
+	if (c->ncand == c->capcand) {
+		size_t cap = c->capcand ? c->capcand * 2 : 1024;
+		cand_t *n = realloc(c->cand, cap * sizeof(*n));
+		if (n == NULL) {
+			return ZG_ENOMEM;
+		}
+		c->cand = n;
+		c->capcand = cap;
+	}
+	cand_t *x = &c->cand[c->ncand++];
+	*x = (cand_t){ .owner = owner, .name = name, .needed = needed };
+	return zg_nsec3_hash(c->p.alg, c->p.iter, c->p.salt, c->p.saltlen, owner, x->hash);
+}
+
+/* Names that need an NSEC3: authoritative names with data, and the empty non-terminals
+ * between them and the apex. Insecure delegations (and ENTs above only such) are optional. */
+static zg_err_t collect_names(n3ctx_t *c)
+{
+	const zg_zone_t *z = c->ctx->zone;
+	zg_err_t ret = ZG_EOK;
+	unsigned apex_labels = zg_dname_labels(z->origin);
+	for (uint32_t i = 0; i < z->nnames && ret == ZG_EOK; i++) {
+		const zg_name_t *nm = &z->names[i];
+		if ((nm->flags & (ZG_NAME_OUTSIDE | ZG_NAME_OCCLUDED)) || !has_data(z, i)) {
+			continue;
+		}
+		bool needed = !((nm->flags & ZG_NAME_CUT) &&
+		                zg_zone_rrset(z, i, KNOT_RRTYPE_DS) == NULL);
+		ret = add_cand(c, nm->owner, i, needed);
+		const uint8_t *p = nm->owner;
+		for (unsigned l = zg_dname_labels(p); ret == ZG_EOK && l > apex_labels + 1; l--) {
+			p = zg_dname_skip(p, 1);
+			if (zg_zone_find_name(z, p) != ZG_NONE) {
+				break; /* an existing name: its own ancestors are its business */
+			}
+			ret = add_cand(c, p, ZG_NONE, needed);
+		}
+	}
+	if (ret == ZG_EOK && c->ncand > 0) {
+		qsort(c->cand, c->ncand, sizeof(cand_t), cand_cmp);
+	}
+	return ret;
+}
+
+static n3_t *find_n3(n3ctx_t *c, const uint8_t *hash)
+{
+	n3_t key;
+	memcpy(key.hash, hash, H);
+	return bsearch(&key, c->n3, c->nn3, sizeof(n3_t), n3_cmp);
+}
+
+/* The NSEC3 whose span covers hash: the last owner hash below it (wrapping). */
+static const n3_t *covering(const n3ctx_t *c, const uint8_t *hash)
+{
+	size_t lo = 0, hi = c->nn3;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (memcmp(c->n3[mid].hash, hash, H) < 0) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return lo == 0 ? &c->n3[c->nn3 - 1] : &c->n3[lo - 1];
+}
+
+static void match_one(n3ctx_t *c, const cand_t *x, bool needed)
+{
+	zg_vctx_t *ctx = c->ctx;
+	char hb[40], nb[ZG_DNAME_STRLEN];
+	n3_t *e = find_n3(c, x->hash);
+	if (e != NULL) {
+		uint16_t want[ZG_MAX_NAME_TYPES];
+		size_t n = x->name == ZG_NONE ? 0 : zg_denial_types(ctx->zone, x->name, true, want);
+		char what[ZG_DNAME_STRLEN + 64];
+		snprintf(what, sizeof(what), "NSEC3 of %s%s", zg_dname_str(x->owner, nb, sizeof(nb)),
+		         x->name == ZG_NONE ? " (empty non-terminal)" : "");
+		e->used = true;
+		zg_check_bitmap(ctx, ZG_F_NSEC3_BITMAP, e->name, e->bm, e->bmlen, want, n, what);
+		return;
+	}
+	if (!needed && c->nn3 > 0 && covering(c, x->hash)->optout) {
+		return; /* insecure delegation under an opt-out span (RFC 5155 6) */
+	}
+	zg_emit_owner(ctx, ZG_F_NSEC3_MISSING, x->owner, KNOT_RRTYPE_NSEC3,
+	              "%s has no NSEC3 (hash %s)%s",
+	              x->name == ZG_NONE ? "empty non-terminal" :
+	              needed ? "name" : "insecure delegation outside any opt-out span",
+	              hash_str(x->hash, hb),
+	              needed && x->name != ZG_NONE &&
+	                      (ctx->zone->names[x->name].flags & ZG_NAME_CUT)
+	                  ? ": a secure delegation is never covered by opt-out" : "");
+}
+
+static void match_names(n3ctx_t *c)
+{
+	size_t i = 0;
+	while (i < c->ncand) {
+		size_t j = i;
+		bool needed = false;
+		while (j < c->ncand && memcmp(c->cand[j].hash, c->cand[i].hash, H) == 0) {
+			needed |= c->cand[j].needed; /* an ENT reached from several children */
+			j++;
+		}
+		match_one(c, &c->cand[i], needed);
+		i = j;
+	}
+	char hb[40];
+	for (size_t k = 0; k < c->nn3; k++) {
+		if (!c->n3[k].used) {
+			zg_emit(c->ctx, ZG_F_NSEC3_ORPHAN, c->n3[k].name, KNOT_RRTYPE_NSEC3, NULL,
+			        "hash %s matches no name or empty non-terminal of the zone",
+			        hash_str(c->n3[k].hash, hb));
+		}
+	}
+}
+
+void zg_check_nsec3(zg_vctx_t *ctx)
+{
+	n3ctx_t c = { .ctx = ctx };
+	if (!zone_params(&c)) {
+		return;
+	}
+	check_iterations(&c);
+	zg_err_t ret = collect_nsec3(&c);
+	if (ret == ZG_EOK) {
+		check_chain(&c);
+		ret = collect_names(&c);
+	}
+	if (ret == ZG_EOK) {
+		match_names(&c);
+	}
+	if (ret != ZG_EOK) {
+		ctx->fatal = ret;
+	}
+	free(c.n3);
+	free(c.cand);
+}
