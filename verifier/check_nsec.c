@@ -162,6 +162,7 @@ static void check_nsec_chain(zg_vctx_t *ctx)
 			continue;
 		}
 		check_one_nsec(ctx, i, s);
+		zg_report_counts_mut(ctx->report)->nsec++;
 		if (prev != ZG_NONE) {
 			check_link(ctx, prev, nm->owner);
 		}

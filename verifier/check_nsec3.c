@@ -180,6 +180,7 @@ static zg_err_t collect_nsec3(n3ctx_t *c)
 		}
 	}
 	qsort(c->n3, c->nn3, sizeof(n3_t), n3_cmp);
+	zg_report_counts_mut(c->ctx->report)->nsec3 = c->nn3;
 	return ZG_EOK;
 }
 
@@ -293,10 +294,12 @@ static void match_one(n3ctx_t *c, const cand_t *x, bool needed)
 		snprintf(what, sizeof(what), "NSEC3 of %s%s", zg_dname_str(x->owner, nb, sizeof(nb)),
 		         x->name == ZG_NONE ? " (empty non-terminal)" : "");
 		e->used = true;
+		zg_report_counts_mut(ctx->report)->nsec3_matched++;
 		zg_check_bitmap(ctx, ZG_F_NSEC3_BITMAP, e->name, e->bm, e->bmlen, want, n, what);
 		return;
 	}
 	if (!needed && c->nn3 > 0 && covering(c, x->hash)->optout) {
+		zg_report_counts_mut(ctx->report)->nsec3_optout++;
 		return; /* insecure delegation under an opt-out span (RFC 5155 6) */
 	}
 	zg_emit_owner(ctx, ZG_F_NSEC3_MISSING, x->owner, KNOT_RRTYPE_NSEC3,

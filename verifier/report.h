@@ -10,6 +10,9 @@ typedef struct zg_report zg_report_t;
 typedef struct {
 	uint64_t names, rrsets, rrs, delegations, secure_delegations;
 	uint64_t rrsets_authoritative, rrsigs, rrsigs_verified, rrsigs_valid, rrsigs_bogus;
+	uint64_t nsec, nsec3;              /*!< denial records checked */
+	uint64_t nsec3_matched;            /*!< names and ENTs matched to their NSEC3 */
+	uint64_t nsec3_optout;             /*!< insecure delegations left to opt-out spans */
 	uint64_t findings[3]; /*!< by effective severity */
 } zg_counts_t;
 

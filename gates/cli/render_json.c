@@ -50,7 +50,7 @@ static void add_findings(const zg_report_t *rep, json_t *root)
 
 static json_t *counts_json(const zg_counts_t *c)
 {
-	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+	json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
 	                 "names", (json_int_t)c->names, "rrsets", (json_int_t)c->rrsets,
 	                 "rrsets_authoritative", (json_int_t)c->rrsets_authoritative,
 	                 "rrs", (json_int_t)c->rrs, "delegations", (json_int_t)c->delegations,
@@ -62,6 +62,11 @@ static json_t *counts_json(const zg_counts_t *c)
 	                 "errors", (json_int_t)c->findings[ZG_SEV_ERROR],
 	                 "warnings", (json_int_t)c->findings[ZG_SEV_WARNING],
 	                 "notices", (json_int_t)c->findings[ZG_SEV_NOTICE]);
+	json_object_set_new(o, "nsec", json_integer((json_int_t)c->nsec));
+	json_object_set_new(o, "nsec3", json_integer((json_int_t)c->nsec3));
+	json_object_set_new(o, "nsec3_matched", json_integer((json_int_t)c->nsec3_matched));
+	json_object_set_new(o, "nsec3_optout", json_integer((json_int_t)c->nsec3_optout));
+	return o;
 }
 
 static json_t *keys_json(const zg_report_t *rep)

@@ -108,6 +108,11 @@ void cli_render_text(const zg_report_t *rep, FILE *out)
 	        c->names, c->rrsets, c->rrsets_authoritative, c->delegations,
 	        c->secure_delegations, c->rrsigs, c->rrsigs_verified, c->rrsigs_valid,
 	        c->rrsigs_bogus);
+	if (c->nsec > 0 || c->nsec3 > 0) {
+		fprintf(out, "denial: %" PRIu64 " NSEC, %" PRIu64 " NSEC3 (%" PRIu64 " names and ENTs "
+		        "matched, %" PRIu64 " insecure delegations under opt-out)\n", c->nsec, c->nsec3,
+		        c->nsec3_matched, c->nsec3_optout);
+	}
 	const zg_report_group_t *g;
 	size_t n = zg_report_groups(rep, &g);
 	fprintf(out, "by id:");
