@@ -9,7 +9,7 @@ mapfile -t FILES < <(git ls-files '*.c' '*.h' 2>/dev/null || find verifier gates
 ok "there are C files" test "${#FILES[@]}" -gt 0
 
 banned() { grep -nE '(^|[^a-z_])(v?sprintf|strcpy|strcat|atoi|strtok|gets|alloca|rand)\(' "$@"; }
-ok "no banned calls (sprintf strcpy strcat atoi strtok gets alloca rand)" bash -c "! $(declare -f banned); banned ${FILES[*]}"
+ok "no banned calls (sprintf strcpy strcat atoi strtok gets alloca rand)" bash -c "$(declare -f banned); ! banned ${FILES[*]}"
 vfiles=$(printf '%s\n' "${FILES[@]}" | grep '^verifier/' | grep -v '/tests/' | tr '\n' ' ')
 ok "no clock reads (time()) inside verifier/" bash -c "! grep -nE '(^|[^a-z_.>])time\(' $vfiles"
 ok "verifier/ includes nothing from gates, hsm or alerting" \
