@@ -65,6 +65,25 @@ if [ -n "$soa_sig" ]; then
 else
 	skip "RRSIG signature length cases" "no one-line SOA RRSIG in $GOOD"
 fi
+# NSEC3 input of issue 3: clear finding naming the owner, exit 1, no crash
+ldns-read-zone "$FX/good/alg15-bind-nsec3-optout.zone" >"$TMP/n3.zone"
+o3=$(awk '$4=="SOA" {print $1; exit}' "$TMP/n3.zone")
+h=0123456789abcdefghijklmnopqrstuv
+{ cat "$TMP/n3.zone"; echo "$h.$o3 300 IN NSEC3 \# 28 01000000001400112233445566778899aabbccddeeff001122330000"; } >"$TMP/bm.zone"
+expect "NSEC3 with malformed bitmap windows" 1 "$TMP/bm.zone"
+ok "malformed bitmap: named with its owner" grep -q "$h.$o3 .*malformed type bitmap" "$TMP/out"
+{ cat "$TMP/n3.zone"; echo "not-base32-at-all.$o3 300 IN NSEC3 1 0 0 - $h A"; } >"$TMP/b32.zone"
+expect "NSEC3 owner not base32hex" 1 "$TMP/b32.zone"
+ok "bad owner label: nsec3.malformed names it" grep -q "not-base32-at-all.$o3 .*base32hex" "$TMP/out"
+{ cat "$TMP/n3.zone"; echo "0123456789.$o3 300 IN NSEC3 1 0 0 - $h A"; } >"$TMP/len.zone"
+expect "NSEC3 owner of the wrong length" 1 "$TMP/len.zone"
+ok "short owner label: nsec3.malformed" grep -q "nsec3.malformed" "$TMP/out"
+sed -E 's/(NSEC3PARAM[[:space:]]+)1 /\12 /' "$TMP/n3.zone" >"$TMP/alg.zone"
+expect "unknown NSEC3 hash algorithm" 1 "$TMP/alg.zone"
+ok "unknown hash algorithm: nsec3.param" grep -q "unknown NSEC3 hash algorithm 2" "$TMP/out"
+{ cat "$TMP/n3.zone"; echo "$h.elsewhere.example. 300 IN NSEC3 1 0 0 - $h A"; } >"$TMP/out3.zone"
+expect "NSEC3 owner outside the zone" 1 "$TMP/out3.zone"
+ok "outside owner: zone.out-of-zone names it" grep -q "$h.elsewhere.example. .*not under the origin" "$TMP/out"
 expect "bad --time" 2 "$GOOD" --time yesterday
 expect "missing --ds file" 2 "$GOOD" --ds "$TMP/none.ds"
 printf 'expires-soon: 7d\nbogus-key: 1\n' >"$TMP/pol.yaml"

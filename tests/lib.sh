@@ -26,3 +26,9 @@ done_testing() {
 eq() {
 	[ "$1" = "$2" ] || { echo "expected '$2', got '$1'" >&2; return 1; }
 }
+# jqe ARGS... FILE: jq -e that fails on an empty or missing FILE (plain jq -e passes on no input)
+jqe() {
+	local f=${*: -1}
+	[ -s "$f" ] || { echo "empty or missing: $f" >&2; return 1; }
+	jq -e "$@"
+}

@@ -9,7 +9,7 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 B33834=$FX/bad/rrsig.bogus--33834
 
-schema() { jq -e '
+schema() { jqe '
 	(.schema == "zonegate-report/1") and (.zone | type == "string") and
 	(.serial | type == "number") and (.evaluated_at | test("^[0-9-]+T[0-9:]+Z$")) and
 	(.verdict | IN("pass", "blocked")) and (.counts | type == "object") and
@@ -28,17 +28,17 @@ for z in "$FX"/good/*.zone "$FX"/bad/*.zone; do
 done
 
 "$ZG" verify --time "$TIME" --format json --candidate-keys "$B33834.keys" "$B33834.zone" >"$TMP/d.json"
-ok "33834: blocked" jq -e '.verdict == "blocked"' "$TMP/d.json"
-ok "33834: one diagnosis group for the colliding tag" jq -e '.diagnosis | length == 1' "$TMP/d.json"
-ok "33834: 1 key published with that tag" jq -e '.diagnosis[0].published == 1' "$TMP/d.json"
+ok "33834: blocked" jqe '.verdict == "blocked"' "$TMP/d.json"
+ok "33834: one diagnosis group for the colliding tag" jqe '.diagnosis | length == 1' "$TMP/d.json"
+ok "33834: 1 key published with that tag" jqe '.diagnosis[0].published == 1' "$TMP/d.json"
 # the fixture's README: B and C share the published ZSK's tag -> K = 2 other keys
-ok "33834: bogus ones made by 2 other keys" jq -e '.diagnosis[0].other_keys == 2' "$TMP/d.json"
-ok "33834: every bogus signature attributed" jq -e '.diagnosis[0].unattributed == 0' "$TMP/d.json"
-ok "33834: NSEC3 signatures among the bogus ones" jq -e '.diagnosis[0].nsec3_among_bogus' "$TMP/d.json"
+ok "33834: bogus ones made by 2 other keys" jqe '.diagnosis[0].other_keys == 2' "$TMP/d.json"
+ok "33834: every bogus signature attributed" jqe '.diagnosis[0].unattributed == 0' "$TMP/d.json"
+ok "33834: NSEC3 signatures among the bogus ones" jqe '.diagnosis[0].nsec3_among_bogus' "$TMP/d.json"
 ok "33834: recovered keys are the candidate keys B and C" \
-	jq -e '[.diagnosis[0].makers[] | select(.source | test("candidate"))] | length == 2' "$TMP/d.json"
+	jqe '[.diagnosis[0].makers[] | select(.source | test("candidate"))] | length == 2' "$TMP/d.json"
 ok "33834: bogus count matches rrsig.bogus total" \
-	jq -e '.diagnosis[0].bogus == ([.totals[] | select(.id=="rrsig.bogus") | .total] | add)' "$TMP/d.json"
+	jqe '.diagnosis[0].bogus == ([.totals[] | select(.id=="rrsig.bogus") | .total] | add)' "$TMP/d.json"
 
 "$ZG" verify --time "$TIME" "$B33834.zone" >"$TMP/d.txt"
 ok "33834 text: verdict on the first line" grep -q "^BLOCKED" <(head -n 1 "$TMP/d.txt")
@@ -49,18 +49,18 @@ ok "33834 text: the diagnosis sentence" \
 printf 'max-examples: 1\n' >"$TMP/p.yaml"
 "$ZG" verify --time "$TIME" --format json --policy "$TMP/p.yaml" "$B33834.zone" >"$TMP/c.json"
 ok "examples capped per id, totals kept" \
-	jq -e '[.totals[] | select(.id=="rrsig.bogus")][0] | .shown == 1 and .total > 1' "$TMP/c.json"
+	jqe '[.totals[] | select(.id=="rrsig.bogus")][0] | .shown == 1 and .total > 1' "$TMP/c.json"
 # policy lowers an error: still printed and counted, no longer blocks
 printf 'severity:\n  rrsig.bogus: warning\n' >"$TMP/w.yaml"
 "$ZG" verify --time "$TIME" --format json --policy "$TMP/w.yaml" "$B33834.zone" >"$TMP/w.json"
 ok "policy can lower rrsig.bogus; still reported" \
-	jq -e '[.totals[] | select(.id=="rrsig.bogus" and .severity=="warning")] | length == 1' "$TMP/w.json"
+	jqe '[.totals[] | select(.id=="rrsig.bogus" and .severity=="warning")] | length == 1' "$TMP/w.json"
 
 # --cross-check: libdnssec agrees with OpenSSL on every fixture
 dis=0
 for z in "$FX"/good/*.zone "$FX"/bad/*.zone "$FX"/warn/*.zone; do
 	"$ZG" verify --time "$TIME" --format json --cross-check "$z" >"$TMP/x.json" 2>/dev/null
-	jq -e '[.totals[] | select(.id=="crypto.disagreement")] | length == 0' "$TMP/x.json" >/dev/null || {
+	jqe '[.totals[] | select(.id=="crypto.disagreement")] | length == 0' "$TMP/x.json" >/dev/null || {
 		echo "# disagreement on $z"; dis=$((dis + 1)); }
 done
 ok "--cross-check agrees on every fixture" eq "$dis" 0

@@ -156,6 +156,13 @@ static bool parse_entry(n3ctx_t *c, uint32_t i, const zg_rr_t *rr, n3_t *e)
 	e->name = i;
 	e->bm = p.rest + 1 + H;
 	e->bmlen = p.restlen - 1 - H;
+	size_t ntypes = 0;
+	if (zg_bitmap_decode(e->bm, e->bmlen, ctx->bm_types, ZG_BITMAP_MAX_TYPES, &ntypes) !=
+	    ZG_EOK) {
+		zg_emit(ctx, ZG_F_NSEC3_BITMAP, i, KNOT_RRTYPE_NSEC3, NULL,
+		        "NSEC3: malformed type bitmap windows");
+		e->bm = NULL; /* reported once here, not again when matched */
+	}
 	return true;
 }
 
@@ -295,7 +302,10 @@ static void match_one(n3ctx_t *c, const cand_t *x, bool needed)
 		         x->name == ZG_NONE ? " (empty non-terminal)" : "");
 		e->used = true;
 		zg_report_counts_mut(ctx->report)->nsec3_matched++;
-		zg_check_bitmap(ctx, ZG_F_NSEC3_BITMAP, e->name, e->bm, e->bmlen, want, n, what);
+		if (e->bm != NULL) {
+			zg_check_bitmap(ctx, ZG_F_NSEC3_BITMAP, e->name, e->bm, e->bmlen, want, n,
+			                what);
+		}
 		return;
 	}
 	if (!needed && c->nn3 > 0 && covering(c, x->hash)->optout) {
