@@ -183,13 +183,23 @@ static int rec_cmp(const void *a, const void *b)
 	return (x->count < y->count) - (x->count > y->count);
 }
 
+static void cand_source(const zg_vctx_t *ctx, const zg_key_t *k, char *buf, size_t size)
+{
+	if (k->source != NULL) {
+		snprintf(buf, size, "%s", k->source);
+	} else {
+		snprintf(buf, size, "%s:%u", ctx->opts->candidates->path, k->line);
+	}
+}
+
 static void maker_source(const zg_vctx_t *ctx, const recovered_t *r, zg_diag_maker_t *m)
 {
 	for (size_t i = 0; i < ctx->ncands; i++) {
 		const zg_key_t *k = &ctx->cands[i];
 		if (k->rdlen == 4u + r->klen && memcmp(k->rdata + 4, r->key, r->klen) == 0) {
-			snprintf(m->source, sizeof(m->source), "recovered; candidate %s:%u",
-			         ctx->opts->candidates->path, k->line);
+			char src[160];
+			cand_source(ctx, k, src, sizeof(src));
+			snprintf(m->source, sizeof(m->source), "recovered; candidate %s", src);
 			return;
 		}
 	}
@@ -224,8 +234,9 @@ static void fill_group(const zg_vctx_t *ctx, group_t *g, zg_diag_group_t *out)
 		m->tag = k->tag;
 		m->signatures = g->cand[i];
 		b64(k->rdata + 4, k->rdlen - 4u, m->key_b64, sizeof(m->key_b64));
-		snprintf(m->source, sizeof(m->source), "candidate %s:%u",
-		         ctx->opts->candidates->path, k->line);
+		char src[160];
+		cand_source(ctx, k, src, sizeof(src));
+		snprintf(m->source, sizeof(m->source), "candidate %s", src);
 	}
 }
 

@@ -42,7 +42,7 @@ typedef struct {
 	uint16_t tag;          /*!< tag of the recovered/candidate key (flags of the claim) */
 	uint64_t signatures;   /*!< bogus signatures it made */
 	char key_b64[160];     /*!< DNSKEY public key (base64) */
-	char source[96];       /*!< "recovered from signatures" or "candidate FILE:LINE" */
+	char source[192];      /*!< "recovered from the signatures", "candidate FILE:LINE" or a label */
 } zg_diag_maker_t;
 
 /*! Bogus signatures grouped by (algorithm, key tag). */

@@ -104,22 +104,30 @@ static zg_err_t load_keys(const zg_zone_t *z, const zg_rrset_t *set, zg_key_t **
 	return ZG_EOK;
 }
 
-/* Candidate keys: every DNSKEY in the candidate file, at any owner. */
-static zg_err_t load_candidates(zg_vctx_t *ctx, const zg_zone_t *c)
+/* Candidate keys: every DNSKEY in the candidate file, at any owner, then opts->extra_keys. */
+static zg_err_t load_candidates(zg_vctx_t *ctx)
 {
-	size_t total = 0;
-	for (uint32_t i = 0; i < c->nrrsets; i++) {
+	const zg_zone_t *c = ctx->opts->candidates;
+	size_t total = ctx->opts->nextra_keys;
+	for (uint32_t i = 0; c != NULL && i < c->nrrsets; i++) {
 		total += c->rrsets[i].type == KNOT_RRTYPE_DNSKEY ? c->rrsets[i].rr_count : 0;
 	}
 	ctx->cands = total ? calloc(total, sizeof(zg_key_t)) : NULL;
 	if (total && ctx->cands == NULL) {
 		return ZG_ENOMEM;
 	}
-	for (uint32_t i = 0; i < c->nrrsets; i++) {
+	for (uint32_t i = 0; c != NULL && i < c->nrrsets; i++) {
 		const zg_rrset_t *s = &c->rrsets[i];
 		for (uint32_t k = 0; s->type == KNOT_RRTYPE_DNSKEY && k < s->rr_count; k++) {
 			key_from_rr(&ctx->cands[ctx->ncands++], &c->rrs[s->rr_first + k]);
 		}
+	}
+	for (size_t i = 0; i < ctx->opts->nextra_keys; i++) {
+		const zg_candidate_key_t *x = &ctx->opts->extra_keys[i];
+		zg_rr_t rr = { .rdata = x->rdata, .rdlen = x->rdlen };
+		zg_key_t *k = &ctx->cands[ctx->ncands++];
+		key_from_rr(k, &rr);
+		k->source = x->source;
 	}
 	return ZG_EOK;
 }
@@ -162,8 +170,8 @@ static zg_err_t run(zg_vctx_t *ctx)
 {
 	const zg_rrset_t *dnskey = zg_zone_rrset(ctx->zone, ctx->zone->apex, KNOT_RRTYPE_DNSKEY);
 	zg_err_t ret = load_keys(ctx->zone, dnskey, &ctx->keys, &ctx->nkeys);
-	if (ret == ZG_EOK && ctx->opts->candidates != NULL) {
-		ret = load_candidates(ctx, ctx->opts->candidates);
+	if (ret == ZG_EOK) {
+		ret = load_candidates(ctx);
 	}
 	if (ret != ZG_EOK) {
 		return ret;
@@ -183,7 +191,8 @@ static zg_err_t run(zg_vctx_t *ctx)
 
 zg_err_t zg_verify(const zg_zone_t *zone, const zg_verify_opts_t *opts, zg_report_t **report)
 {
-	if (zone == NULL || opts == NULL || report == NULL) {
+	if (zone == NULL || opts == NULL || report == NULL ||
+	    (opts->extra_keys == NULL && opts->nextra_keys > 0)) {
 		return ZG_EINVAL;
 	}
 	zg_vctx_t ctx = {

@@ -8,6 +8,13 @@
 #include "verifier/report.h"
 #include "verifier/zone.h"
 
+/*! A candidate key from elsewhere (e.g. an HSM object), used only to attribute bogus signatures. */
+typedef struct {
+	const uint8_t *rdata;  /*!< full DNSKEY RDATA (flags, protocol, algorithm, key) */
+	uint16_t rdlen;
+	const char *source;    /*!< shown in the diagnosis, e.g. "token hsm1 label 'de. ZSK' id 5f08.." */
+} zg_candidate_key_t;
+
 typedef struct {
 	uint64_t now;                      /*!< evaluation time, UNIX seconds (never read from a clock here) */
 	const zg_policy_t *policy;         /*!< NULL: defaults */
@@ -15,6 +22,8 @@ typedef struct {
 	const zg_zone_t *prev;             /*!< previous version, or NULL */
 	const zg_zone_t *unsigned_zone;    /*!< signer input, or NULL */
 	const zg_zone_t *candidates;       /*!< extra DNSKEYs for attribution, or NULL */
+	const zg_candidate_key_t *extra_keys; /*!< more candidates with their own labels */
+	size_t nextra_keys;
 	const zg_crypto_backend_t *cross;  /*!< second crypto backend, or NULL */
 	zg_sink_t *sink;                   /*!< extra sink, gets every finding; may be NULL */
 	unsigned threads;                  /*!< 0 or 1: single-threaded */

@@ -6,12 +6,15 @@
 #include <stdio.h>
 #include "verifier/policy.h"
 #include "verifier/report.h"
+#include "verifier/verify.h"
 
 enum cli_exit {
 	CLI_EXIT_OK = 0,         /* publishable (warnings allowed) */
 	CLI_EXIT_BLOCKED = 1,    /* at least one error-severity finding */
 	CLI_EXIT_UNVERIFIED = 2, /* usage, I/O, parse, unsupported input: also blocks */
 };
+
+#define CLI_MAX_TOKENS 8
 
 typedef struct {
 	const char *zone_path;
@@ -25,6 +28,10 @@ typedef struct {
 	bool json;
 	bool cross_check;
 	unsigned threads;
+	const char *hsm_tokens[CLI_MAX_TOKENS]; /* --hsm-token URI (repeatable) */
+	size_t nhsm_tokens;
+	const char *pin_file;                   /* --pin-file */
+	const char *alert_config;               /* --alert-config */
 } cli_verify_opts_t;
 
 /* opts.c: 0 on success; on error a one-line message in err. */
@@ -43,3 +50,19 @@ void cli_render_json_error(const char *path, const char *id, const char *msg, FI
 const char *cli_time_str(uint64_t t, char *buf, size_t size);
 /* shared: the one-sentence 33834 diagnosis of a group */
 void cli_diag_sentence(const zg_diag_group_t *g, char *buf, size_t size);
+
+/* commands (main.c dispatches; argv[0] is the command name) */
+int cli_cmd_verify(int argc, char **argv); /* cmd_verify.c */
+int cli_cmd_hsm(int argc, char **argv);    /* cmd_hsm.c: zonegate hsm audit ... */
+int cli_cmd_alert(int argc, char **argv);  /* cmd_alert.c: zonegate alert test|flush ... */
+
+/* cmd_hsm.c: public keys of the --hsm-token tokens as attribution candidates (0 = ok; none if
+ * no token was given). On failure a one-line message without the PIN. */
+int cli_hsm_candidates(const cli_verify_opts_t *o, const char *origin, zg_candidate_key_t **keys,
+                       size_t *n, char *err, size_t errlen);
+void cli_hsm_candidates_free(zg_candidate_key_t *keys, size_t n);
+
+/* cmd_alert.c: with --alert-config, alert on block / resolve on pass; never changes the verdict
+ * and never delays the block beyond spooling. */
+void cli_alert_verdict(const cli_verify_opts_t *o, const zg_report_t *rep);
+void cli_alert_unverified(const cli_verify_opts_t *o, const char *id, const char *msg);

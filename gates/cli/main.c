@@ -1,106 +1,16 @@
-/* main.c -- zonegate: a thin CLI over libzonegate. All DNS logic lives in verifier/. */
+/* main.c -- zonegate: a thin dispatcher over the commands; all DNS logic lives in the libraries. */
 #include <stdio.h>
 #include <string.h>
 #include "gates/cli/cli.h"
-#include "verifier/verify.h"
-#include "verifier/zone.h"
 
-typedef struct {
-	zg_zone_t *zone, *ds, *prev, *unsig, *cands;
-} loaded_t;
-
-static void loaded_free(loaded_t *l)
-{
-	zg_zone_free(l->zone);
-	zg_zone_free(l->ds);
-	zg_zone_free(l->prev);
-	zg_zone_free(l->unsig);
-	zg_zone_free(l->cands);
-}
-
-static int fail(const cli_verify_opts_t *o, const char *id, const char *msg)
-{
-	fprintf(stderr, "zonegate: %s: %s\n", id, msg);
-	if (o->json) {
-		cli_render_json_error(o->zone_path, id, msg, stdout);
-	}
-	return CLI_EXIT_UNVERIFIED;
-}
-
-/* Load one side file with the zone's origin; NULL path is fine. */
-static int load_side(const cli_verify_opts_t *o, const char *path, const char *origin,
-                     zg_zone_t **out)
-{
-	char msg[ZG_ERRMSG_LEN] = "";
-	if (path == NULL) {
-		return 0;
-	}
-	zg_err_t ret = zg_zone_load(path, origin, out, msg, sizeof(msg));
-	if (ret != ZG_EOK) {
-		fail(o, "zone.parse", msg[0] ? msg : zg_strerror(ret));
-		return -1;
-	}
-	return 0;
-}
-
-static int load_all(const cli_verify_opts_t *o, loaded_t *l)
-{
-	char msg[ZG_ERRMSG_LEN] = "";
-	zg_err_t ret = zg_zone_load(o->zone_path, o->origin, &l->zone, msg, sizeof(msg));
-	if (ret != ZG_EOK) {
-		return fail(o, ret == ZG_EORIGIN ? "zone.origin" : "zone.parse",
-		            msg[0] ? msg : zg_strerror(ret));
-	}
-	char origin[1024];
-	zg_zone_origin_str(l->zone, origin, sizeof(origin));
-	if (load_side(o, o->ds_path, origin, &l->ds) != 0 ||
-	    load_side(o, o->prev_path, origin, &l->prev) != 0 ||
-	    load_side(o, o->unsigned_path, origin, &l->unsig) != 0 ||
-	    load_side(o, o->candidates_path, origin, &l->cands) != 0) {
-		return CLI_EXIT_UNVERIFIED;
-	}
-	return CLI_EXIT_OK;
-}
-
-static int run_verify(const cli_verify_opts_t *o)
-{
-	zg_policy_t policy = zg_policy_default();
-	char msg[ZG_ERRMSG_LEN];
-	if (o->policy_path != NULL && cli_policy_load(o->policy_path, &policy, msg, sizeof(msg)) != 0) {
-		return fail(o, "policy", msg);
-	}
-	loaded_t l = { 0 };
-	int rc = load_all(o, &l);
-	if (rc != CLI_EXIT_OK) {
-		loaded_free(&l);
-		return rc;
-	}
-	zg_verify_opts_t vo = { .now = o->now, .policy = &policy, .ds = l.ds, .prev = l.prev,
-	                        .unsigned_zone = l.unsig, .candidates = l.cands,
-	                        .cross = o->cross_check ? zg_crypto_libdnssec() : NULL,
-	                        .threads = o->threads };
-	zg_report_t *rep = NULL;
-	zg_err_t ret = zg_verify(l.zone, &vo, &rep);
-	if (ret != ZG_EOK) {
-		snprintf(msg, sizeof(msg), "%s: verification could not complete: %s", o->zone_path,
-		         zg_strerror(ret));
-		loaded_free(&l);
-		return fail(o, "verify", msg);
-	}
-	if (o->json) {
-		cli_render_json(rep, stdout);
-	} else {
-		cli_render_text(rep, stdout);
-	}
-	rc = zg_report_verdict(rep) == ZG_VERDICT_PASS ? CLI_EXIT_OK : CLI_EXIT_BLOCKED;
-	zg_report_free(rep);
-	loaded_free(&l);
-	if (fflush(stdout) != 0) {
-		fprintf(stderr, "zonegate: cannot write the report\n");
-		return CLI_EXIT_UNVERIFIED;
-	}
-	return rc;
-}
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv); /* argv[0] is the command name */
+} COMMANDS[] = {
+	{ "verify", cli_cmd_verify },
+	{ "hsm", cli_cmd_hsm },
+	{ "alert", cli_cmd_alert },
+};
 
 int main(int argc, char **argv)
 {
@@ -108,21 +18,11 @@ int main(int argc, char **argv)
 		cli_usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? CLI_EXIT_UNVERIFIED : CLI_EXIT_OK;
 	}
-	if (strcmp(argv[1], "verify") != 0) {
-		fprintf(stderr, "zonegate: unknown command '%s' (try: zonegate verify --help)\n",
-		        argv[1]);
-		return CLI_EXIT_UNVERIFIED;
+	for (size_t i = 0; i < sizeof(COMMANDS) / sizeof(COMMANDS[0]); i++) {
+		if (strcmp(argv[1], COMMANDS[i].name) == 0) {
+			return COMMANDS[i].run(argc - 1, argv + 1);
+		}
 	}
-	cli_verify_opts_t o = { 0 };
-	char err[512];
-	int p = cli_parse_verify(argc - 1, argv + 1, &o, err, sizeof(err));
-	if (p == 1) {
-		cli_usage(stdout);
-		return CLI_EXIT_OK;
-	}
-	if (p != 0) {
-		fprintf(stderr, "zonegate: %s\n", err);
-		return CLI_EXIT_UNVERIFIED;
-	}
-	return run_verify(&o);
+	fprintf(stderr, "zonegate: unknown command '%s' (try: zonegate --help)\n", argv[1]);
+	return CLI_EXIT_UNVERIFIED;
 }

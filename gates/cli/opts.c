@@ -21,6 +21,9 @@ void cli_usage(FILE *out)
 	      "      --candidate-keys F  extra DNSKEY lines used only to attribute bogus signatures\n"
 	      "      --cross-check       also verify every signature with libdnssec (GnuTLS)\n"
 	      "  -j, --threads N         worker threads\n"
+	      "      --hsm-token URI     PKCS#11 token whose keys attribute bogus signatures (repeatable)\n"
+	      "      --pin-file FILE     PIN for --hsm-token when the URI carries none\n"
+	      "      --alert-config FILE page on block, resolve on pass (see README, Alerting)\n"
 	      "exit: 0 publishable, 1 blocked, 2 could not verify (also blocks)\n", out);
 }
 
@@ -61,7 +64,10 @@ int cli_parse_time(const char *s, uint64_t *out)
 	return 0;
 }
 
-enum { OPT_DS = 256, OPT_PREV, OPT_TIME, OPT_UNSIGNED, OPT_POLICY, OPT_FORMAT, OPT_CAND, OPT_CROSS };
+enum {
+	OPT_DS = 256, OPT_PREV, OPT_TIME, OPT_UNSIGNED, OPT_POLICY, OPT_FORMAT, OPT_CAND, OPT_CROSS,
+	OPT_HSM_TOKEN, OPT_PIN_FILE, OPT_ALERT_CONFIG
+};
 
 static const struct option LONG_OPTS[] = {
 	{ "origin", required_argument, NULL, 'o' },
@@ -74,6 +80,9 @@ static const struct option LONG_OPTS[] = {
 	{ "candidate-keys", required_argument, NULL, OPT_CAND },
 	{ "cross-check", no_argument, NULL, OPT_CROSS },
 	{ "threads", required_argument, NULL, 'j' },
+	{ "hsm-token", required_argument, NULL, OPT_HSM_TOKEN },
+	{ "pin-file", required_argument, NULL, OPT_PIN_FILE },
+	{ "alert-config", required_argument, NULL, OPT_ALERT_CONFIG },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -89,6 +98,15 @@ static int set_value(int c, const char *arg, cli_verify_opts_t *o, char *err, si
 	case OPT_POLICY: o->policy_path = arg; return 0;
 	case OPT_CAND: o->candidates_path = arg; return 0;
 	case OPT_CROSS: o->cross_check = true; return 0;
+	case OPT_PIN_FILE: o->pin_file = arg; return 0;
+	case OPT_ALERT_CONFIG: o->alert_config = arg; return 0;
+	case OPT_HSM_TOKEN:
+		if (o->nhsm_tokens == CLI_MAX_TOKENS) {
+			snprintf(err, errlen, "at most %d --hsm-token options", CLI_MAX_TOKENS);
+			return -1;
+		}
+		o->hsm_tokens[o->nhsm_tokens++] = arg;
+		return 0;
 	case OPT_TIME:
 		if (cli_parse_time(arg, &o->now) != 0) {
 			snprintf(err, errlen, "--time '%s': not UNIX seconds or RFC 3339", arg);

@@ -18,6 +18,7 @@ typedef struct {
 	uint8_t algorithm;
 	uint16_t tag;
 	uint32_t line;
+	const char *source;     /* candidates from opts->extra_keys: their label */
 	zg_pubkey_t *pk;        /* NULL if unsupported or malformed */
 	bool zone_key;          /* flags bit 7 and protocol 3 */
 	bool ds_matched;
