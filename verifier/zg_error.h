@@ -16,7 +16,17 @@
 	X(ZG_ECRYPTO, -8, "cryptographic library failure") \
 	X(ZG_ENOENT, -9, "not found") \
 	X(ZG_EORIGIN, -10, "cannot determine the zone origin") \
-	X(ZG_EKEY, -11, "malformed or unusable public key")
+	X(ZG_EKEY, -11, "malformed or unusable public key") \
+	/* hsm block: -40..-59 */ \
+	X(ZG_EHSMMOD, -40, "PKCS#11 module cannot be loaded or initialised") \
+	X(ZG_EHSMTOKEN, -41, "PKCS#11 token not found") \
+	X(ZG_EHSMPIN, -42, "HSM login failed") \
+	X(ZG_EHSMLOCKED, -43, "HSM token or PIN locked") \
+	X(ZG_EHSM, -44, "PKCS#11 call failed") \
+	/* alerting block: -60..-79 */ \
+	X(ZG_EALERTCONF, -60, "invalid alert configuration") \
+	X(ZG_EALERTSEND, -61, "alert delivery failed") \
+	X(ZG_ESPOOL, -62, "alert spool error")
 
 #define ZG_ERR_ENUM(name, code, msg) name = code,
 typedef enum { ZG_ERRORS(ZG_ERR_ENUM) } zg_err_t;
