@@ -94,6 +94,25 @@ size_t zg_arena_used(const zg_arena_t *a)
 	return a ? a->total : 0;
 }
 
+zg_err_t zg_array_reserve(void *arr, size_t *cap, size_t used, size_t elem, size_t initial)
+{
+	if (used < *cap) {
+		return ZG_EOK;
+	}
+	size_t n = *cap ? *cap * 2 : initial;
+	if (n < *cap || elem == 0 || n > SIZE_MAX / elem) {
+		return ZG_ENOMEM;
+	}
+	void **p = arr;
+	void *grown = realloc(*p, n * elem);
+	if (grown == NULL) {
+		return ZG_ENOMEM;
+	}
+	*p = grown;
+	*cap = n;
+	return ZG_EOK;
+}
+
 void zg_arena_free(zg_arena_t *a)
 {
 	if (a == NULL) {

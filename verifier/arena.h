@@ -17,3 +17,10 @@ void *zg_arena_dup(zg_arena_t *a, const void *src, size_t len);
 /*! \brief Bytes handed out so far. */
 size_t zg_arena_used(const zg_arena_t *a);
 void zg_arena_free(zg_arena_t *a);
+
+/*!
+ * \brief Make room for one more element in a malloc'd array (doubling; first size `initial`).
+ * \param[in,out] arr  the array pointer (void ** of any T *); unchanged on failure
+ * \retval ZG_EOK / ZG_ENOMEM (also on size overflow)
+ */
+zg_err_t zg_array_reserve(void *arr, size_t *cap, size_t used, size_t elem, size_t initial);

@@ -90,17 +90,6 @@ void zg_check_bitmap(zg_vctx_t *ctx, zg_finding_id_t id, uint32_t at, const uint
 	        missing, extra);
 }
 
-static bool has_data(const zg_zone_t *z, uint32_t i)
-{
-	const zg_name_t *nm = &z->names[i];
-	for (uint32_t k = 0; k < nm->rrset_count; k++) {
-		if (z->rrsets[nm->rrset_first + k].rr_count > 0) {
-			return true;
-		}
-	}
-	return false;
-}
-
 /* The NSEC at `prev` must name `next_owner` (lowercased compare, RFC 6840 5.1 keeps case). */
 static void check_link(zg_vctx_t *ctx, uint32_t prev, const uint8_t *next_owner)
 {
@@ -147,7 +136,7 @@ static void check_nsec_chain(zg_vctx_t *ctx)
 	for (uint32_t i = 0; i < z->nnames; i++) {
 		const zg_name_t *nm = &z->names[i];
 		const zg_rrset_t *s = zg_zone_rrset(z, i, KNOT_RRTYPE_NSEC);
-		if ((nm->flags & ZG_NAME_OUTSIDE) || !has_data(z, i)) {
+		if ((nm->flags & ZG_NAME_OUTSIDE) || !zg_zone_has_data(z, i, 0)) {
 			continue;
 		}
 		if (nm->flags & ZG_NAME_OCCLUDED) {

@@ -208,29 +208,10 @@ static void check_chain(n3ctx_t *c)
 	}
 }
 
-/* Data other than NSEC3: a hashed owner can also be an ordinary name (RFC 5155 App. A). */
-static bool has_data(const zg_zone_t *z, uint32_t i)
-{
-	const zg_name_t *nm = &z->names[i];
-	for (uint32_t k = 0; k < nm->rrset_count; k++) {
-		const zg_rrset_t *s = &z->rrsets[nm->rrset_first + k];
-		if (s->rr_count > 0 && s->type != KNOT_RRTYPE_NSEC3) {
-			return true;
-		}
-	}
-	return false;
-}
-
 static zg_err_t add_cand(n3ctx_t *c, const uint8_t *owner, uint32_t name, bool needed)
 {
-	if (c->ncand == c->capcand) {
-		size_t cap = c->capcand ? c->capcand * 2 : 1024;
-		cand_t *n = realloc(c->cand, cap * sizeof(*n));
-		if (n == NULL) {
-			return ZG_ENOMEM;
-		}
-		c->cand = n;
-		c->capcand = cap;
+	if (zg_array_reserve(&c->cand, &c->capcand, c->ncand, sizeof(cand_t), 1024) != ZG_EOK) {
+		return ZG_ENOMEM;
 	}
 	cand_t *x = &c->cand[c->ncand++];
 	*x = (cand_t){ .owner = owner, .name = name, .needed = needed };
@@ -246,7 +227,9 @@ static zg_err_t collect_names(n3ctx_t *c)
 	unsigned apex_labels = zg_dname_labels(z->origin);
 	for (uint32_t i = 0; i < z->nnames && ret == ZG_EOK; i++) {
 		const zg_name_t *nm = &z->names[i];
-		if ((nm->flags & (ZG_NAME_OUTSIDE | ZG_NAME_OCCLUDED)) || !has_data(z, i)) {
+		/* data besides NSEC3: a hashed owner can be an ordinary name too (RFC 5155 App. A) */
+		if ((nm->flags & (ZG_NAME_OUTSIDE | ZG_NAME_OCCLUDED)) ||
+		    !zg_zone_has_data(z, i, KNOT_RRTYPE_NSEC3)) {
 			continue;
 		}
 		bool needed = !((nm->flags & ZG_NAME_CUT) &&

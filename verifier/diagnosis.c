@@ -6,6 +6,7 @@
 #include <openssl/evp.h>
 #include <libknot/descriptor.h>
 #include <libknot/wire.h>
+#include "verifier/arena.h"
 #include "verifier/internal/vctx.h"
 
 typedef struct {
@@ -55,14 +56,8 @@ static group_t *group_get(zg_diag_t *d, uint8_t alg, uint16_t tag, size_t ncands
 			return &d->g[i];
 		}
 	}
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 8;
-		group_t *g = realloc(d->g, cap * sizeof(*g));
-		if (g == NULL) {
-			return NULL;
-		}
-		d->g = g;
-		d->cap = cap;
+	if (zg_array_reserve(&d->g, &d->cap, d->n, sizeof(group_t), 8) != ZG_EOK) {
+		return NULL;
 	}
 	group_t *g = &d->g[d->n];
 	*g = (group_t){ .alg = alg, .tag = tag };
@@ -93,14 +88,8 @@ static zg_err_t tally_key(group_t *g, const uint8_t *key, size_t klen, uint16_t 
 			return ZG_EOK;
 		}
 	}
-	if (g->nrec == g->caprec) {
-		size_t cap = g->caprec ? g->caprec * 2 : 4;
-		recovered_t *r = realloc(g->rec, cap * sizeof(*r));
-		if (r == NULL) {
-			return ZG_ENOMEM;
-		}
-		g->rec = r;
-		g->caprec = cap;
+	if (zg_array_reserve(&g->rec, &g->caprec, g->nrec, sizeof(recovered_t), 4) != ZG_EOK) {
+		return ZG_ENOMEM;
 	}
 	recovered_t *r = &g->rec[g->nrec++];
 	*r = (recovered_t){ .klen = (uint8_t)klen, .tag = tag, .count = 1 };

@@ -1,6 +1,7 @@
 /* report.c -- aggregate findings (capped per id), counts, keys and diagnosis for the renderers. */
 #include <stdlib.h>
 #include <string.h>
+#include "verifier/arena.h"
 #include "verifier/internal/vctx.h"
 #include "verifier/report.h"
 
@@ -133,14 +134,9 @@ zg_err_t zg_report_set_keys(zg_report_t *rep, const zg_key_t *keys, size_t n)
 
 zg_diag_group_t *zg_report_diag_add(zg_report_t *rep)
 {
-	if (rep->ndiag == rep->capdiag) {
-		size_t cap = rep->capdiag ? rep->capdiag * 2 : 4;
-		zg_diag_group_t *d = realloc(rep->diag, cap * sizeof(*d));
-		if (d == NULL) {
-			return NULL;
-		}
-		rep->diag = d;
-		rep->capdiag = cap;
+	if (zg_array_reserve(&rep->diag, &rep->capdiag, rep->ndiag, sizeof(zg_diag_group_t), 4) !=
+	    ZG_EOK) {
+		return NULL;
 	}
 	zg_diag_group_t *g = &rep->diag[rep->ndiag++];
 	memset(g, 0, sizeof(*g));

@@ -54,24 +54,15 @@ static void on_error(zs_scanner_t *s)
 
 static bool raw_grow(load_ctx_t *ctx)
 {
-	if (ctx->n < ctx->cap) {
-		return true;
-	}
-	size_t cap = ctx->cap ? ctx->cap * 2 : RAW_INITIAL;
-	zg_raw_rr_t *r = realloc(ctx->raw, cap * sizeof(*r));
-	if (r == NULL) {
-		return false;
-	}
-	ctx->raw = r;
-	ctx->cap = cap;
-	return true;
+	return zg_array_reserve(&ctx->raw, &ctx->cap, ctx->n, sizeof(zg_raw_rr_t), RAW_INITIAL) ==
+	       ZG_EOK;
 }
 
 /* Owners repeat record after record: keep one copy per run of equal owners. */
 static const uint8_t *intern_owner(load_ctx_t *ctx, const uint8_t *owner, size_t len)
 {
-	if (ctx->last_owner != NULL && memcmp(ctx->last_owner, owner, len) == 0 &&
-	    zg_dname_len(ctx->last_owner, len) == len) {
+	if (ctx->last_owner != NULL && zg_dname_len(ctx->last_owner, ZG_DNAME_MAXLEN) == len &&
+	    memcmp(ctx->last_owner, owner, len) == 0) {
 		return ctx->last_owner;
 	}
 	uint8_t *copy = zg_arena_dup(ctx->zone->arena, owner, len);

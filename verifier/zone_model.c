@@ -179,6 +179,18 @@ const zg_rrset_t *zg_zone_rrset(const zg_zone_t *z, uint32_t name, uint16_t type
 	return NULL;
 }
 
+bool zg_zone_has_data(const zg_zone_t *z, uint32_t name, uint16_t ignore)
+{
+	const zg_name_t *nm = &z->names[name];
+	for (uint32_t k = 0; k < nm->rrset_count; k++) {
+		const zg_rrset_t *s = &z->rrsets[nm->rrset_first + k];
+		if (s->rr_count > 0 && (ignore == 0 || s->type != ignore)) {
+			return true;
+		}
+	}
+	return false;
+}
+
 uint32_t zg_zone_find_name(const zg_zone_t *z, const uint8_t *owner)
 {
 	uint32_t lo = 0, hi = z->nnames;
