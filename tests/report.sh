@@ -45,6 +45,15 @@ ok "33834 text: verdict on the first line" grep -q "^BLOCKED" <(head -n 1 "$TMP/
 ok "33834 text: the diagnosis sentence" \
 	grep -qE "key tag [0-9]+ \(alg 13\): 1 key published, [0-9]+ signatures, [0-9]+ bogus; bogus ones were made by 2 other keys with the same tag" "$TMP/d.txt"
 
+# the report is byte-identical for any thread count (batches merge in order)
+same=0
+for z in "$B33834.zone" "$FX"/good/*.zone "$FX"/bad/rrsig.*.zone; do
+	"$ZG" verify -j 1 --time "$TIME" --format json "$z" >"$TMP/j1.json" 2>/dev/null
+	"$ZG" verify -j 3 --time "$TIME" --format json "$z" >"$TMP/j3.json" 2>/dev/null
+	cmp -s "$TMP/j1.json" "$TMP/j3.json" || { echo "# -j differs on $z"; same=$((same + 1)); }
+done
+ok "-j 1 and -j 3 reports are byte-identical on every fixture" eq "$same" 0
+
 # caps: a policy keeping 1 example per id still counts every finding
 printf 'max-examples: 1\n' >"$TMP/p.yaml"
 "$ZG" verify --time "$TIME" --format json --policy "$TMP/p.yaml" "$B33834.zone" >"$TMP/c.json"

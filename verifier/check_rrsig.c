@@ -323,28 +323,11 @@ static void key_algorithms(const zg_vctx_t *ctx, bool algs[MAX_ALGS])
 	}
 }
 
-void zg_check_rrsigs(zg_vctx_t *ctx)
+void zg_rrsig_range(zg_vctx_t *ctx, zg_diag_t *diag, uint32_t first, uint32_t last)
 {
-	const zg_zone_t *z = ctx->zone;
-	if (ctx->skip_sigs) {
-		return;
-	}
-	zg_diag_t *diag = zg_diag_new();
-	if (diag == NULL) {
-		ctx->fatal = ZG_ENOMEM;
-		return;
-	}
 	bool algs[MAX_ALGS] = { false };
 	key_algorithms(ctx, algs);
-	zg_sink_t *sink = ctx->opts->sink;
-	for (uint32_t i = 0; i < z->nrrsets && ctx->fatal == ZG_EOK; i++) {
-		check_set(ctx, &z->rrsets[i], diag, algs);
-		if (sink != NULL && sink->progress != NULL && (i & 0xfff) == 0) {
-			sink->progress(sink, i, z->nrrsets);
-		}
+	for (uint32_t i = first; i < last && ctx->fatal == ZG_EOK; i++) {
+		check_set(ctx, &ctx->zone->rrsets[i], diag, algs);
 	}
-	if (ctx->fatal == ZG_EOK) {
-		ctx->fatal = zg_diag_finish(ctx, diag);
-	}
-	zg_diag_free(diag);
 }

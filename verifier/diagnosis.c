@@ -80,11 +80,12 @@ static uint16_t tag_of(uint16_t flags, uint8_t alg, const uint8_t *key, size_t k
 	return tag;
 }
 
-static zg_err_t tally_key(group_t *g, const uint8_t *key, size_t klen, uint16_t tag)
+static zg_err_t tally_key(group_t *g, const uint8_t *key, size_t klen, uint16_t tag,
+                          uint64_t count)
 {
 	for (size_t i = 0; i < g->nrec; i++) {
 		if (g->rec[i].klen == klen && memcmp(g->rec[i].key, key, klen) == 0) {
-			g->rec[i].count++;
+			g->rec[i].count += count;
 			return ZG_EOK;
 		}
 	}
@@ -92,7 +93,7 @@ static zg_err_t tally_key(group_t *g, const uint8_t *key, size_t klen, uint16_t 
 		return ZG_ENOMEM;
 	}
 	recovered_t *r = &g->rec[g->nrec++];
-	*r = (recovered_t){ .klen = (uint8_t)klen, .tag = tag, .count = 1 };
+	*r = (recovered_t){ .klen = (uint8_t)klen, .tag = tag, .count = count };
 	memcpy(r->key, key, klen);
 	return ZG_EOK;
 }
@@ -112,7 +113,7 @@ static bool attribute_ecdsa(group_t *g, const zg_rrsig_t *sig, const uint8_t *da
 	for (size_t i = 0; i < n; i++) {
 		for (uint16_t flags = 256; flags <= 257; flags++) {
 			if (tag_of(flags, sig->algorithm, keys[i], klen) == sig->keytag) {
-				*err = tally_key(g, keys[i], klen, sig->keytag);
+				*err = tally_key(g, keys[i], klen, sig->keytag, 1);
 				return true;
 			}
 		}
@@ -156,6 +157,31 @@ zg_err_t zg_diag_note(zg_vctx_t *ctx, zg_diag_t *d, const zg_rrsig_t *sig, bool 
 		g->unattributed++;
 	}
 	return err;
+}
+
+zg_err_t zg_diag_merge(zg_diag_t *dst, const zg_diag_t *src, size_t ncands)
+{
+	for (size_t i = 0; i < src->n; i++) {
+		const group_t *s = &src->g[i];
+		group_t *d = group_get(dst, s->alg, s->tag, ncands);
+		if (d == NULL) {
+			return ZG_ENOMEM;
+		}
+		d->sigs += s->sigs;
+		d->bogus += s->bogus;
+		d->unattributed += s->unattributed;
+		d->nsec |= s->nsec;
+		for (size_t k = 0; k < ncands && s->cand != NULL; k++) {
+			d->cand[k] += s->cand[k];
+		}
+		for (size_t k = 0; k < s->nrec; k++) {
+			const recovered_t *r = &s->rec[k];
+			if (tally_key(d, r->key, r->klen, r->tag, r->count) != ZG_EOK) {
+				return ZG_ENOMEM;
+			}
+		}
+	}
+	return ZG_EOK;
 }
 
 static void b64(const uint8_t *in, size_t len, char *out, size_t size)

@@ -103,6 +103,30 @@ void zg_report_add(zg_report_t *r, const zg_finding_t *f)
 	}
 }
 
+void zg_report_merge(zg_report_t *dst, const zg_report_t *src)
+{
+	for (unsigned i = 0; i < ZG_F_COUNT; i++) {
+		const zg_report_group_t *s = &src->group[i];
+		zg_report_group_t *d = &dst->group[i];
+		if (s->total == 0) {
+			continue;
+		}
+		for (size_t k = 0; k < s->nexamples; k++) {
+			keep_example(dst, &s->examples[k]); /* first examples in batch order */
+		}
+		if (d->total == 0 || s->severity > d->severity) {
+			d->severity = s->severity;
+		}
+		d->total += s->total;
+	}
+	uint64_t *dc = (uint64_t *)&dst->counts;
+	const uint64_t *sc = (const uint64_t *)&src->counts;
+	for (size_t k = 0; k < sizeof(zg_counts_t) / sizeof(uint64_t); k++) {
+		dc[k] += sc[k];
+	}
+	rebuild_view(dst);
+}
+
 zg_report_meta_t *zg_report_meta_mut(zg_report_t *rep)
 {
 	return &rep->meta;

@@ -20,7 +20,7 @@ void cli_usage(FILE *out)
 	      "      --format text|json  report format (default text)\n"
 	      "      --candidate-keys F  extra DNSKEY lines used only to attribute bogus signatures\n"
 	      "      --cross-check       also verify every signature with libdnssec (GnuTLS)\n"
-	      "  -j, --threads N         worker threads\n"
+	      "  -j, --threads N         verification threads (default: online CPUs)\n"
 	      "      --hsm-token URI     PKCS#11 token whose keys attribute bogus signatures (repeatable)\n"
 	      "      --pin-file FILE     PIN for --hsm-token when the URI carries none\n"
 	      "      --alert-config FILE page on block, resolve on pass (see README, Alerting)\n"
@@ -122,8 +122,8 @@ static int set_value(int c, const char *arg, cli_verify_opts_t *o, char *err, si
 		return 0;
 	case 'j':
 		o->threads = (unsigned)strtoul(arg, &end, 10);
-		if (end == arg || *end != '\0' || o->threads > 1024) {
-			snprintf(err, errlen, "--threads '%s': expected a number 0-1024", arg);
+		if (end == arg || *end != '\0' || o->threads < 1 || o->threads > 256) {
+			snprintf(err, errlen, "--threads '%s': expected a number 1-256", arg);
 			return -1;
 		}
 		return 0;
@@ -136,6 +136,8 @@ static int set_value(int c, const char *arg, cli_verify_opts_t *o, char *err, si
 int cli_parse_verify(int argc, char **argv, cli_verify_opts_t *o, char *err, size_t errlen)
 {
 	o->now = (uint64_t)time(NULL);
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	o->threads = cpus > 0 ? (unsigned)cpus : 1; /* -j default: every online CPU */
 	optind = 1;
 	opterr = 0;
 	int c;

@@ -28,6 +28,8 @@ typedef struct {
 	uint32_t earliest_exp;
 } zg_key_t;
 
+typedef struct zg_diag zg_diag_t;
+
 typedef struct zg_vctx {
 	const zg_zone_t *zone;
 	const zg_verify_opts_t *opts;
@@ -67,7 +69,9 @@ static inline int32_t zg_serial_cmp(uint32_t a, uint32_t b)
 void zg_check_zone(zg_vctx_t *ctx);      /* check_zone.c: origin, ttl, occluded, serial, delta, content */
 void zg_check_content(zg_vctx_t *ctx);   /* check_content.c: zone.content-changed (--unsigned) */
 void zg_check_keys(zg_vctx_t *ctx);      /* check_keys.c: dnskey.*, cds.* */
-void zg_check_rrsigs(zg_vctx_t *ctx);    /* check_rrsig.c: rrsig.*, crypto, dnskey.revoked-signer */
+void zg_check_rrsigs(zg_vctx_t *ctx);    /* rrsig_batch.c: check_rrsig.c over batches, threads */
+/* check_rrsig.c: rrsig.*, crypto, dnskey.revoked-signer for RRsets [first, last) */
+void zg_rrsig_range(zg_vctx_t *ctx, zg_diag_t *diag, uint32_t first, uint32_t last);
 void zg_check_ds(zg_vctx_t *ctx);        /* check_ds.c: ds.* (after rrsigs: needs signs_dnskey) */
 /* shared by check_keys.c and check_ds.c: DS/CDS RDATA matches the key (tag, alg, digest) */
 bool zg_ds_matches(const uint8_t *owner, const zg_rr_t *ds, const zg_key_t *key);
@@ -91,10 +95,13 @@ zg_err_t zg_report_set_keys(zg_report_t *rep, const zg_key_t *keys, size_t n);
 zg_diag_group_t *zg_report_diag_add(zg_report_t *rep);
 
 /* diagnosis.c: collect bogus signatures during check_rrsig, summarise at the end */
-typedef struct zg_diag zg_diag_t;
 zg_diag_t *zg_diag_new(void);
 void zg_diag_free(zg_diag_t *d);
 /* a signature claiming (alg, tag) was checked; bogus ones carry their signed data */
 zg_err_t zg_diag_note(zg_vctx_t *ctx, zg_diag_t *d, const zg_rrsig_t *sig, bool bogus,
                       uint16_t covered, const uint8_t *data, size_t len);
 zg_err_t zg_diag_finish(zg_vctx_t *ctx, zg_diag_t *d);
+/* add src's tallies to dst (ncands: candidate keys of the run) */
+zg_err_t zg_diag_merge(zg_diag_t *dst, const zg_diag_t *src, size_t ncands);
+/* report.c: add src (a batch's findings and counts) to dst as if emitted there, in order */
+void zg_report_merge(zg_report_t *dst, const zg_report_t *src);

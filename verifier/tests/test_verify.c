@@ -113,6 +113,27 @@ static void cross_check_catches_a_disagreeing_backend(void **state)
 	zg_report_free(rep);
 }
 
+static void threads_give_the_same_counts_and_sink_calls(void **state)
+{
+	(void)state;
+	zg_report_t *rep[2] = { NULL, NULL };
+	count_sink_t sink = { .base = { .finding = count_finding } };
+	for (int i = 0; i < 2; i++) {
+		/* expired everywhere: one finding per RRSIG, spread over every batch and thread */
+		zg_verify_opts_t o = { .now = VECTOR_TIME + 400u * 86400u, .threads = i ? 4 : 1,
+		                       .sink = i ? &sink.base : NULL };
+		assert_int_equal(zg_verify(ZONE, &o, &rep[i]), ZG_EOK);
+	}
+	for (unsigned id = 0; id < ZG_F_COUNT; id++) {
+		assert_int_equal(zg_report_count(rep[0], (zg_finding_id_t)id),
+		                 zg_report_count(rep[1], (zg_finding_id_t)id));
+		assert_int_equal(sink.count[id], zg_report_count(rep[1], (zg_finding_id_t)id));
+	}
+	assert_memory_equal(zg_report_counts(rep[0]), zg_report_counts(rep[1]), sizeof(zg_counts_t));
+	zg_report_free(rep[0]);
+	zg_report_free(rep[1]);
+}
+
 static void bad_arguments_are_refused(void **state)
 {
 	(void)state;
@@ -140,6 +161,7 @@ int main(void)
 		cmocka_unit_test(policy_can_lower_a_severity_without_dropping_it),
 		cmocka_unit_test(cross_check_agrees_with_libdnssec),
 		cmocka_unit_test(cross_check_catches_a_disagreeing_backend),
+		cmocka_unit_test(threads_give_the_same_counts_and_sink_calls),
 		cmocka_unit_test(bad_arguments_are_refused),
 	};
 	return cmocka_run_group_tests(tests, load_vector, free_vector);

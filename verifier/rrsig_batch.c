@@ -1,0 +1,195 @@
+/* rrsig_batch.c -- run check_rrsig.c over batches of RRsets on N threads. Each batch has its own
+ * context (report, scratch buffer, key statistics, diagnosis); the main thread merges batches in
+ * order, so the report is the same for any thread count. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include "verifier/internal/vctx.h"
+
+#define BATCH_RRSETS 512u
+#define MAX_THREADS 256u
+
+typedef struct {
+	zg_vctx_t ctx;    /* copy of the run's context with its own report, buffer, keys */
+	zg_diag_t *diag;
+	uint32_t first, last;
+} batch_t;
+
+typedef struct {
+	zg_vctx_t *main;
+	batch_t *batches;
+	size_t nbatches;
+	atomic_size_t next;
+	pthread_mutex_t sink_lock;
+	zg_sink_t locked_sink; /* forwards to opts->sink under sink_lock */
+} run_t;
+
+static run_t *RUN_OF_SINK(zg_sink_t *s)
+{
+	return (run_t *)((char *)s - offsetof(run_t, locked_sink));
+}
+
+static void locked_finding(zg_sink_t *s, const zg_finding_t *f)
+{
+	run_t *r = RUN_OF_SINK(s);
+	zg_sink_t *user = r->main->opts->sink;
+	pthread_mutex_lock(&r->sink_lock);
+	user->finding(user, f);
+	pthread_mutex_unlock(&r->sink_lock);
+}
+
+static zg_err_t batch_init(run_t *r, batch_t *b, uint32_t first, uint32_t last)
+{
+	zg_vctx_t *m = r->main;
+	b->first = first;
+	b->last = last;
+	b->ctx = *m;
+	b->ctx.keys = NULL;
+	zg_dynbuf_init(&b->ctx.buf, ZG_MAX_SIGNED_DATA);
+	bool sink = m->opts->sink != NULL && m->opts->sink->finding != NULL;
+	b->ctx.report = zg_report_new(&m->policy, sink ? &r->locked_sink : NULL);
+	b->diag = zg_diag_new();
+	if (m->nkeys > 0 && (b->ctx.keys = calloc(m->nkeys, sizeof(zg_key_t))) != NULL) {
+		for (size_t k = 0; k < m->nkeys; k++) { /* shared read-only parts, zeroed stats */
+			b->ctx.keys[k] = (zg_key_t){ .rdata = m->keys[k].rdata, .rdlen = m->keys[k].rdlen,
+				.flags = m->keys[k].flags, .protocol = m->keys[k].protocol,
+				.algorithm = m->keys[k].algorithm, .tag = m->keys[k].tag,
+				.line = m->keys[k].line, .pk = m->keys[k].pk,
+				.zone_key = m->keys[k].zone_key };
+		}
+	}
+	bool ok = b->ctx.report && b->diag && (m->nkeys == 0 || b->ctx.keys);
+	return ok ? ZG_EOK : ZG_ENOMEM;
+}
+
+static void batch_deinit(batch_t *b)
+{
+	zg_dynbuf_deinit(&b->ctx.buf);
+	zg_report_free(b->ctx.report);
+	zg_diag_free(b->diag);
+	free(b->ctx.keys);
+}
+
+static void *worker(void *arg)
+{
+	run_t *r = arg;
+	size_t i;
+	while ((i = atomic_fetch_add(&r->next, 1)) < r->nbatches) {
+		batch_t *b = &r->batches[i];
+		zg_rrsig_range(&b->ctx, b->diag, b->first, b->last);
+	}
+	return NULL;
+}
+
+static void merge_keys(zg_key_t *dst, const zg_key_t *src, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		dst[k].sigs += src[k].sigs;
+		dst[k].valid += src[k].valid;
+		dst[k].bogus += src[k].bogus;
+		dst[k].signs_dnskey |= src[k].signs_dnskey;
+		if (src[k].has_exp && (!dst[k].has_exp ||
+		                       zg_serial_cmp(src[k].earliest_exp, dst[k].earliest_exp) < 0)) {
+			dst[k].earliest_exp = src[k].earliest_exp;
+			dst[k].has_exp = true;
+		}
+	}
+}
+
+/* Batches in order: findings, counts, key statistics and diagnosis as one sequential run. */
+static zg_err_t merge(run_t *r, zg_diag_t *diag)
+{
+	zg_vctx_t *m = r->main;
+	for (size_t i = 0; i < r->nbatches; i++) {
+		batch_t *b = &r->batches[i];
+		if (b->ctx.fatal != ZG_EOK) {
+			return b->ctx.fatal;
+		}
+		zg_report_merge(m->report, b->ctx.report);
+		merge_keys(m->keys, b->ctx.keys, m->nkeys);
+		zg_err_t ret = zg_diag_merge(diag, b->diag, m->ncands);
+		if (ret != ZG_EOK) {
+			return ret;
+		}
+	}
+	return ZG_EOK;
+}
+
+static zg_err_t run_threads(run_t *r, unsigned n)
+{
+	pthread_t tid[MAX_THREADS];
+	unsigned started = 0;
+	for (; started + 1 < n; started++) {
+		if (pthread_create(&tid[started], NULL, worker, r) != 0) {
+			break; /* fewer threads is still correct */
+		}
+	}
+	worker(r); /* the calling thread works too */
+	for (unsigned t = 0; t < started; t++) {
+		pthread_join(tid[t], NULL);
+	}
+	return ZG_EOK;
+}
+
+static void run_free(run_t *r)
+{
+	for (size_t i = 0; i < r->nbatches; i++) {
+		batch_deinit(&r->batches[i]);
+	}
+	free(r->batches);
+	pthread_mutex_destroy(&r->sink_lock);
+}
+
+static zg_err_t run_init(run_t *r, zg_vctx_t *ctx)
+{
+	uint32_t n = ctx->zone->nrrsets;
+	*r = (run_t){ .main = ctx, .locked_sink = { .finding = locked_finding } };
+	pthread_mutex_init(&r->sink_lock, NULL);
+	atomic_init(&r->next, 0);
+	size_t nb = (n + BATCH_RRSETS - 1) / BATCH_RRSETS;
+	r->batches = calloc(nb ? nb : 1, sizeof(batch_t));
+	if (r->batches == NULL) {
+		return ZG_ENOMEM;
+	}
+	for (size_t i = 0; i < nb; i++) {
+		uint32_t first = (uint32_t)(i * BATCH_RRSETS);
+		uint32_t last = first + BATCH_RRSETS < n ? first + BATCH_RRSETS : n;
+		r->nbatches++;
+		zg_err_t ret = batch_init(r, &r->batches[i], first, last);
+		if (ret != ZG_EOK) {
+			return ret;
+		}
+	}
+	return ZG_EOK;
+}
+
+void zg_check_rrsigs(zg_vctx_t *ctx)
+{
+	if (ctx->skip_sigs) {
+		return;
+	}
+	run_t r;
+	zg_err_t ret = run_init(&r, ctx);
+	zg_diag_t *diag = zg_diag_new();
+	if (ret == ZG_EOK && diag == NULL) {
+		ret = ZG_ENOMEM;
+	}
+	if (ret == ZG_EOK) {
+		unsigned n = ctx->opts->threads ? ctx->opts->threads : 1;
+		n = n > MAX_THREADS ? MAX_THREADS : n;
+		n = n > r.nbatches ? (unsigned)(r.nbatches ? r.nbatches : 1) : n;
+		ret = run_threads(&r, n);
+	}
+	if (ret == ZG_EOK) {
+		ret = merge(&r, diag);
+	}
+	if (ret == ZG_EOK) {
+		ret = zg_diag_finish(ctx, diag);
+	}
+	if (ctx->fatal == ZG_EOK) {
+		ctx->fatal = ret;
+	}
+	zg_diag_free(diag);
+	run_free(&r);
+}
