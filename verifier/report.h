@@ -67,7 +67,7 @@ typedef struct {
 	uint64_t evaluated_at;
 	bool ds_given;
 	bool cross_checked;
-	const char *path;
+	char path[4096];        /*!< the zone file (a copy: the report outlives the zone) */
 } zg_report_meta_t;
 
 ZG_API void zg_report_free(zg_report_t *rep);

@@ -148,7 +148,7 @@ static void fill_meta(zg_vctx_t *ctx)
 	m->evaluated_at = ctx->opts->now;
 	m->ds_given = ctx->opts->ds != NULL;
 	m->cross_checked = ctx->opts->cross != NULL;
-	m->path = ctx->zone->path;
+	snprintf(m->path, sizeof(m->path), "%s", ctx->zone->path ? ctx->zone->path : "");
 	zg_counts_t *c = zg_report_counts_mut(ctx->report);
 	c->names = ctx->zone->nnames;
 	c->rrs = ctx->zone->nrrs;

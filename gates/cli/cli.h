@@ -12,6 +12,7 @@ enum cli_exit {
 	CLI_EXIT_OK = 0,         /* publishable (warnings allowed) */
 	CLI_EXIT_BLOCKED = 1,    /* at least one error-severity finding */
 	CLI_EXIT_UNVERIFIED = 2, /* usage, I/O, parse, unsupported input: also blocks */
+	CLI_EXIT_THEN_FAILED = 3, /* publish: installed, but the --then command failed */
 };
 
 #define CLI_MAX_TOKENS 8
@@ -32,6 +33,11 @@ typedef struct {
 	size_t nhsm_tokens;
 	const char *pin_file;                   /* --pin-file */
 	const char *alert_config;               /* --alert-config */
+	/* zonegate publish only */
+	const char *to_path;                    /* --to DIST_FILE */
+	const char *then_cmd;                   /* --then CMD */
+	const char *quarantine_dir;             /* --quarantine DIR */
+	const char *state_dir;                  /* --state DIR */
 } cli_verify_opts_t;
 
 /* opts.c: 0 on success; on error a one-line message in err. */
@@ -55,6 +61,11 @@ void cli_diag_sentence(const zg_diag_group_t *g, char *buf, size_t size);
 int cli_cmd_verify(int argc, char **argv); /* cmd_verify.c */
 int cli_cmd_hsm(int argc, char **argv);    /* cmd_hsm.c: zonegate hsm audit ... */
 int cli_cmd_alert(int argc, char **argv);  /* cmd_alert.c: zonegate alert test|flush ... */
+int cli_cmd_publish(int argc, char **argv); /* cmd_publish.c: zonegate publish ... */
+
+/* cmd_verify.c: load, verify, render, alert; exit code as zonegate verify. With out != NULL the
+ * report (if any) is handed to the caller. */
+int cli_verify_run(const cli_verify_opts_t *o, zg_report_t **out);
 
 /* cmd_hsm.c: public keys of the --hsm-token tokens as attribution candidates (0 = ok; none if
  * no token was given). On failure a one-line message without the PIN. */

@@ -64,7 +64,33 @@ static int load_all(const cli_verify_opts_t *o, loaded_t *l)
 	return CLI_EXIT_OK;
 }
 
-static int run_verify(const cli_verify_opts_t *o)
+/* Verify the loaded zone; HSM candidates are fetched here, freed right after. */
+static int verify_loaded(const cli_verify_opts_t *o, const loaded_t *l, const zg_policy_t *policy,
+                         zg_report_t **rep)
+{
+	char origin[1024], msg[ZG_ERRMSG_LEN];
+	zg_zone_origin_str(l->zone, origin, sizeof(origin));
+	zg_candidate_key_t *hsm = NULL;
+	size_t nhsm = 0;
+	if (cli_hsm_candidates(o, origin, &hsm, &nhsm, msg, sizeof(msg)) != 0) {
+		return fail(o, "hsm", msg);
+	}
+	zg_verify_opts_t vo = { .now = o->now, .policy = policy, .ds = l->ds, .prev = l->prev,
+	                        .unsigned_zone = l->unsig, .candidates = l->cands,
+	                        .extra_keys = hsm, .nextra_keys = nhsm,
+	                        .cross = o->cross_check ? zg_crypto_libdnssec() : NULL,
+	                        .threads = o->threads };
+	zg_err_t ret = zg_verify(l->zone, &vo, rep);
+	cli_hsm_candidates_free(hsm, nhsm);
+	if (ret != ZG_EOK) {
+		snprintf(msg, sizeof(msg), "%s: verification could not complete: %s", o->zone_path,
+		         zg_strerror(ret));
+		return fail(o, "verify", msg);
+	}
+	return CLI_EXIT_OK;
+}
+
+int cli_verify_run(const cli_verify_opts_t *o, zg_report_t **out)
 {
 	zg_policy_t policy = zg_policy_default();
 	char msg[ZG_ERRMSG_LEN];
@@ -72,32 +98,14 @@ static int run_verify(const cli_verify_opts_t *o)
 		return fail(o, "policy", msg);
 	}
 	loaded_t l = { 0 };
-	int rc = load_all(o, &l);
-	if (rc != CLI_EXIT_OK) {
-		loaded_free(&l);
-		return rc;
-	}
-	char origin[1024];
-	zg_zone_origin_str(l.zone, origin, sizeof(origin));
-	zg_candidate_key_t *hsm = NULL;
-	size_t nhsm = 0;
-	if (cli_hsm_candidates(o, origin, &hsm, &nhsm, msg, sizeof(msg)) != 0) {
-		loaded_free(&l);
-		return fail(o, "hsm", msg);
-	}
-	zg_verify_opts_t vo = { .now = o->now, .policy = &policy, .ds = l.ds, .prev = l.prev,
-	                        .unsigned_zone = l.unsig, .candidates = l.cands,
-	                        .extra_keys = hsm, .nextra_keys = nhsm,
-	                        .cross = o->cross_check ? zg_crypto_libdnssec() : NULL,
-	                        .threads = o->threads };
 	zg_report_t *rep = NULL;
-	zg_err_t ret = zg_verify(l.zone, &vo, &rep);
-	cli_hsm_candidates_free(hsm, nhsm);
-	if (ret != ZG_EOK) {
-		snprintf(msg, sizeof(msg), "%s: verification could not complete: %s", o->zone_path,
-		         zg_strerror(ret));
-		loaded_free(&l);
-		return fail(o, "verify", msg);
+	int rc = load_all(o, &l);
+	if (rc == CLI_EXIT_OK) {
+		rc = verify_loaded(o, &l, &policy, &rep);
+	}
+	loaded_free(&l);
+	if (rc != CLI_EXIT_OK) {
+		return rc;
 	}
 	if (o->json) {
 		cli_render_json(rep, stdout);
@@ -106,11 +114,14 @@ static int run_verify(const cli_verify_opts_t *o)
 	}
 	rc = zg_report_verdict(rep) == ZG_VERDICT_PASS ? CLI_EXIT_OK : CLI_EXIT_BLOCKED;
 	cli_alert_verdict(o, rep); /* never changes rc: delivery failure does not unblock */
-	zg_report_free(rep);
-	loaded_free(&l);
 	if (fflush(stdout) != 0) {
 		fprintf(stderr, "zonegate: cannot write the report\n");
-		return CLI_EXIT_UNVERIFIED;
+		rc = CLI_EXIT_UNVERIFIED;
+	}
+	if (out != NULL) {
+		*out = rep;
+	} else {
+		zg_report_free(rep);
 	}
 	return rc;
 }
@@ -124,9 +135,18 @@ int cli_cmd_verify(int argc, char **argv)
 		cli_usage(stdout);
 		return CLI_EXIT_OK;
 	}
+	if (p == 0 && (o.to_path || o.then_cmd || o.quarantine_dir || o.state_dir)) {
+		snprintf(err, sizeof(err), "--to, --then, --quarantine and --state belong to "
+		         "zonegate publish");
+		p = -1;
+	}
+	if (p == 0 && o.zone_path == NULL) {
+		snprintf(err, sizeof(err), "expected exactly one ZONEFILE (see zonegate verify --help)");
+		p = -1;
+	}
 	if (p != 0) {
 		fprintf(stderr, "zonegate: %s\n", err);
 		return CLI_EXIT_UNVERIFIED;
 	}
-	return run_verify(&o);
+	return cli_verify_run(&o, NULL);
 }

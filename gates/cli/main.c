@@ -10,6 +10,7 @@ static const struct {
 	{ "verify", cli_cmd_verify },
 	{ "hsm", cli_cmd_hsm },
 	{ "alert", cli_cmd_alert },
+	{ "publish", cli_cmd_publish },
 };
 
 int main(int argc, char **argv)

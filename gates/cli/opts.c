@@ -66,7 +66,8 @@ int cli_parse_time(const char *s, uint64_t *out)
 
 enum {
 	OPT_DS = 256, OPT_PREV, OPT_TIME, OPT_UNSIGNED, OPT_POLICY, OPT_FORMAT, OPT_CAND, OPT_CROSS,
-	OPT_HSM_TOKEN, OPT_PIN_FILE, OPT_ALERT_CONFIG
+	OPT_HSM_TOKEN, OPT_PIN_FILE, OPT_ALERT_CONFIG, OPT_ZONE, OPT_TO, OPT_THEN, OPT_QUARANTINE,
+	OPT_STATE
 };
 
 static const struct option LONG_OPTS[] = {
@@ -83,6 +84,11 @@ static const struct option LONG_OPTS[] = {
 	{ "hsm-token", required_argument, NULL, OPT_HSM_TOKEN },
 	{ "pin-file", required_argument, NULL, OPT_PIN_FILE },
 	{ "alert-config", required_argument, NULL, OPT_ALERT_CONFIG },
+	{ "zone", required_argument, NULL, OPT_ZONE },
+	{ "to", required_argument, NULL, OPT_TO },
+	{ "then", required_argument, NULL, OPT_THEN },
+	{ "quarantine", required_argument, NULL, OPT_QUARANTINE },
+	{ "state", required_argument, NULL, OPT_STATE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -100,6 +106,11 @@ static int set_value(int c, const char *arg, cli_verify_opts_t *o, char *err, si
 	case OPT_CROSS: o->cross_check = true; return 0;
 	case OPT_PIN_FILE: o->pin_file = arg; return 0;
 	case OPT_ALERT_CONFIG: o->alert_config = arg; return 0;
+	case OPT_ZONE: o->zone_path = arg; return 0;
+	case OPT_TO: o->to_path = arg; return 0;
+	case OPT_THEN: o->then_cmd = arg; return 0;
+	case OPT_QUARANTINE: o->quarantine_dir = arg; return 0;
+	case OPT_STATE: o->state_dir = arg; return 0;
 	case OPT_HSM_TOKEN:
 		if (o->nhsm_tokens == CLI_MAX_TOKENS) {
 			snprintf(err, errlen, "at most %d --hsm-token options", CLI_MAX_TOKENS);
@@ -155,10 +166,11 @@ int cli_parse_verify(int argc, char **argv, cli_verify_opts_t *o, char *err, siz
 			return -1;
 		}
 	}
-	if (optind != argc - 1) {
-		snprintf(err, errlen, "expected exactly one ZONEFILE (see zonegate verify --help)");
+	if (optind == argc - 1 && o->zone_path == NULL) {
+		o->zone_path = argv[optind];
+	} else if (optind != argc) {
+		snprintf(err, errlen, "unexpected argument '%s' (see --help)", argv[optind]);
 		return -1;
 	}
-	o->zone_path = argv[optind];
 	return 0;
 }

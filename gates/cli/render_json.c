@@ -122,7 +122,7 @@ void cli_render_json(const zg_report_t *rep, FILE *out)
 	json_object_set_new(root, "schema", json_string("zonegate-report/1"));
 	json_object_set_new(root, "zone", json_string(m->zone));
 	json_object_set_new(root, "serial", m->has_serial ? json_integer(m->serial) : json_null());
-	json_object_set_new(root, "file", json_string(m->path ? m->path : ""));
+	json_object_set_new(root, "file", json_string(m->path));
 	json_object_set_new(root, "evaluated_at",
 	                    json_string(cli_time_str(m->evaluated_at, tb, sizeof(tb))));
 	json_object_set_new(root, "verdict", json_string(zg_report_verdict(rep) == ZG_VERDICT_PASS

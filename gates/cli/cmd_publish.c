@@ -1,0 +1,121 @@
+/* cmd_publish.c -- `zonegate publish`: verify a candidate against the last published version and
+ * install it atomically only if it passes; a blocked or unverifiable candidate goes to quarantine
+ * and the distribution file is never touched. */
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "gates/cli/cli.h"
+#include "gates/cli/gate.h"
+
+static void publish_usage(FILE *out)
+{
+	fputs("usage: zonegate publish --zone CANDIDATE --to DIST_FILE [verify options]\n"
+	      "                        [--then CMD] [--quarantine DIR] [--state DIR]\n"
+	      "                        [--alert-config FILE]\n"
+	      "  verifies CANDIDATE with DIST_FILE as --prev; installs it atomically on pass\n"
+	      "  (the old file stays as DIST_FILE.prev) and runs CMD (e.g. knotc zone-reload de.);\n"
+	      "  a blocked candidate and its report go to DIR; DIST_FILE is untouched.\n"
+	      "exit: 0 published, 1 blocked, 2 could not verify or install, 3 published but CMD failed\n",
+	      out);
+}
+
+/* Candidate and its JSON report into the quarantine directory, named by time and pid. */
+static void quarantine(const cli_verify_opts_t *o, const zg_report_t *rep)
+{
+	if (o->quarantine_dir == NULL) {
+		return;
+	}
+	char base[1024], dst[4096], err[512];
+	snprintf(base, sizeof(base), "%s", o->zone_path);
+	snprintf(dst, sizeof(dst), "%s/%s.%lld.%ld", o->quarantine_dir, basename(base),
+	         (long long)time(NULL), (long)getpid());
+	if (gate_atomic_install(o->zone_path, dst, false, err, sizeof(err)) != 0) {
+		fprintf(stderr, "zonegate: publish: quarantine: %s\n", err);
+		return;
+	}
+	if (rep != NULL) {
+		char path[4200];
+		snprintf(path, sizeof(path), "%s.report.json", dst);
+		FILE *f = fopen(path, "w");
+		if (f != NULL) {
+			cli_render_json(rep, f);
+			fclose(f);
+		}
+	}
+	fprintf(stderr, "zonegate: publish: candidate quarantined as %s\n", dst);
+}
+
+static int run_then(const char *cmd)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	int st = 0;
+	if (pid < 0 || waitpid(pid, &st, 0) < 0) {
+		return -1;
+	}
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int publish(cli_verify_opts_t *o)
+{
+	if (o->prev_path == NULL && access(o->to_path, F_OK) == 0) {
+		o->prev_path = o->to_path; /* the last good version guards serial and delta */
+	}
+	zg_report_t *rep = NULL;
+	int rc = cli_verify_run(o, &rep);
+	if (rc != CLI_EXIT_OK) {
+		quarantine(o, rep);
+		fprintf(stderr, "zonegate: publish: %s %s; %s left untouched\n", o->zone_path,
+		        rc == CLI_EXIT_BLOCKED ? "blocked" : "could not be verified", o->to_path);
+		zg_report_free(rep);
+		return rc;
+	}
+	zg_report_free(rep);
+	char err[512];
+	if (gate_atomic_install(o->zone_path, o->to_path, true, err, sizeof(err)) != 0) {
+		fprintf(stderr, "zonegate: publish: %s\n", err);
+		return CLI_EXIT_UNVERIFIED;
+	}
+	fprintf(stderr, "zonegate: publish: %s installed as %s\n", o->zone_path, o->to_path);
+	if (o->then_cmd != NULL) {
+		int t = run_then(o->then_cmd);
+		if (t != 0) {
+			fprintf(stderr, "zonegate: publish: --then command failed (status %d); the "
+			        "previous version is %s.prev\n", t, o->to_path);
+			return CLI_EXIT_THEN_FAILED;
+		}
+	}
+	return CLI_EXIT_OK;
+}
+
+int cli_cmd_publish(int argc, char **argv)
+{
+	cli_verify_opts_t o = { 0 };
+	char err[512];
+	int p = cli_parse_verify(argc, argv, &o, err, sizeof(err));
+	if (p == 1) {
+		publish_usage(stdout);
+		return CLI_EXIT_OK;
+	}
+	if (p == 0 && (o.zone_path == NULL || o.to_path == NULL)) {
+		snprintf(err, sizeof(err), "publish needs --zone CANDIDATE and --to DIST_FILE");
+		p = -1;
+	}
+	if (p != 0) {
+		fprintf(stderr, "zonegate: %s\n", err);
+		return CLI_EXIT_UNVERIFIED;
+	}
+	if (o.state_dir != NULL) {
+		fprintf(stderr, "zonegate: publish: --state is not implemented yet\n");
+		return CLI_EXIT_UNVERIFIED;
+	}
+	return publish(&o);
+}
