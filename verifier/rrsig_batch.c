@@ -21,6 +21,7 @@ typedef struct {
 	batch_t *batches;
 	size_t nbatches;
 	atomic_size_t next;
+	uint64_t done_rrsets;  /* under sink_lock: for progress */
 	pthread_mutex_t sink_lock;
 	zg_sink_t locked_sink; /* forwards to opts->sink under sink_lock */
 } run_t;
@@ -71,6 +72,18 @@ static void batch_deinit(batch_t *b)
 	free(b->ctx.keys);
 }
 
+static void progress(run_t *r, const batch_t *b)
+{
+	zg_sink_t *user = r->main->opts->sink;
+	if (user == NULL || user->progress == NULL) {
+		return;
+	}
+	pthread_mutex_lock(&r->sink_lock);
+	r->done_rrsets += b->last - b->first;
+	user->progress(user, r->done_rrsets, r->main->zone->nrrsets);
+	pthread_mutex_unlock(&r->sink_lock);
+}
+
 static void *worker(void *arg)
 {
 	run_t *r = arg;
@@ -78,6 +91,7 @@ static void *worker(void *arg)
 	while ((i = atomic_fetch_add(&r->next, 1)) < r->nbatches) {
 		batch_t *b = &r->batches[i];
 		zg_rrsig_range(&b->ctx, b->diag, b->first, b->last);
+		progress(r, b);
 	}
 	return NULL;
 }

@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include "gates/cli/cli.h"
 #include "verifier/verify.h"
 #include "verifier/zone.h"
@@ -64,6 +66,35 @@ static int load_all(const cli_verify_opts_t *o, loaded_t *l)
 	return CLI_EXIT_OK;
 }
 
+/* Progress on stderr, only at a terminal and only once a run has taken 2 s (issue 6). */
+typedef struct {
+	zg_sink_t base;
+	struct timespec start, last;
+	bool shown;
+} progress_sink_t;
+
+static double since(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void show_progress(zg_sink_t *sink, uint64_t done, uint64_t total)
+{
+	progress_sink_t *p = (progress_sink_t *)sink;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	double el = since(&p->start, &now);
+	if (el < 2.0 || (since(&p->last, &now) < 0.5 && done < total)) {
+		return;
+	}
+	p->last = now;
+	p->shown = true;
+	double rate = (double)done / el;
+	fprintf(stderr, "\rzonegate: %llu/%llu RRsets checked, %.0f/s, ETA %.0f s   ",
+	        (unsigned long long)done, (unsigned long long)total, rate,
+	        rate > 0 ? (double)(total - done) / rate : 0.0);
+}
+
 /* Verify the loaded zone; HSM candidates are fetched here, freed right after. */
 static int verify_loaded(const cli_verify_opts_t *o, const loaded_t *l, const zg_policy_t *policy,
                          zg_report_t **rep)
@@ -75,12 +106,19 @@ static int verify_loaded(const cli_verify_opts_t *o, const loaded_t *l, const zg
 	if (cli_hsm_candidates(o, origin, &hsm, &nhsm, msg, sizeof(msg)) != 0) {
 		return fail(o, "hsm", msg);
 	}
+	progress_sink_t ps = { .base = { .progress = show_progress } };
+	clock_gettime(CLOCK_MONOTONIC, &ps.start);
+	ps.last = ps.start;
 	zg_verify_opts_t vo = { .now = o->now, .policy = policy, .ds = l->ds, .prev = l->prev,
 	                        .unsigned_zone = l->unsig, .candidates = l->cands,
 	                        .extra_keys = hsm, .nextra_keys = nhsm,
 	                        .cross = o->cross_check ? zg_crypto_libdnssec() : NULL,
-	                        .threads = o->threads };
+	                        .threads = o->threads,
+	                        .sink = isatty(STDERR_FILENO) ? &ps.base : NULL };
 	zg_err_t ret = zg_verify(l->zone, &vo, rep);
+	if (ps.shown) {
+		fputc('\n', stderr);
+	}
 	cli_hsm_candidates_free(hsm, nhsm);
 	if (ret != ZG_EOK) {
 		snprintf(msg, sizeof(msg), "%s: verification could not complete: %s", o->zone_path,
