@@ -24,6 +24,8 @@ check() { # check ZONE DS TIME EXPECTED_RC [ERROR_IDS]
 }
 check root-2017082100.zone root-2017-trust-anchors.ds 1503662400 0
 ok "root 2017: 2950 RRSIGs verified" jqe '.counts.rrsigs_verified == 2950' "$TMP/out.json"
+ok "root 2017: the NSEC chain of 1548 records is complete" \
+	jqe '.counts.nsec == 1548 and ([.totals[] | select(.id | startswith("nsec"))] | length == 0)' "$TMP/out.json"
 check root-2017082100.zone root-2026-trust-anchors.ds 1503662400 1 ds.no-valid-sig
 check rfc5155-appendix-a.zone rfc5155-appendix-a.ds 1275350400 0
 check rfc4035-example-nsec-bind995.zone rfc4035-example-nsec-bind995.ds 1577836800 0
