@@ -162,25 +162,15 @@ static void check_nsec_chain(zg_vctx_t *ctx)
 	}
 }
 
-static bool zone_has_type(const zg_zone_t *z, uint16_t type)
-{
-	for (uint32_t i = 0; i < z->nrrsets; i++) {
-		if (z->rrsets[i].type == type && z->rrsets[i].rr_count > 0) {
-			return true;
-		}
-	}
-	return false;
-}
-
 void zg_check_nsec(zg_vctx_t *ctx)
 {
 	const zg_zone_t *z = ctx->zone;
 	if (ctx->skip_sigs || z->apex == ZG_NONE) {
 		return; /* unsigned zone or no apex: dnskey.missing / zone.origin say it */
 	}
-	bool nsec = zone_has_type(z, KNOT_RRTYPE_NSEC);
-	bool nsec3 = zone_has_type(z, KNOT_RRTYPE_NSEC3) ||
-	             zone_has_type(z, KNOT_RRTYPE_NSEC3PARAM);
+	bool nsec = zg_zone_has_type(z, KNOT_RRTYPE_NSEC);
+	bool nsec3 = zg_zone_has_type(z, KNOT_RRTYPE_NSEC3) ||
+	             zg_zone_has_type(z, KNOT_RRTYPE_NSEC3PARAM);
 	ctx->bm_types = malloc(ZG_BITMAP_MAX_TYPES * sizeof(uint16_t));
 	if (ctx->bm_types == NULL) {
 		ctx->fatal = ZG_ENOMEM;

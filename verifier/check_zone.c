@@ -69,6 +69,10 @@ static void check_occluded(zg_vctx_t *ctx)
 	const zg_zone_t *z = ctx->zone;
 	size_t nt = 0;
 	const uint8_t **targets = ns_targets(z, &nt);
+	if (targets == NULL && zg_zone_has_type(z, KNOT_RRTYPE_NS)) {
+		ctx->fatal = ZG_ENOMEM; /* without the targets glue would look occluded: stop */
+		return;
+	}
 	char tb[32];
 	for (uint32_t i = 0; i < z->nnames; i++) {
 		const zg_name_t *nm = &z->names[i];

@@ -191,6 +191,16 @@ bool zg_zone_has_data(const zg_zone_t *z, uint32_t name, uint16_t ignore)
 	return false;
 }
 
+bool zg_zone_has_type(const zg_zone_t *z, uint16_t type)
+{
+	for (uint32_t i = 0; i < z->nrrsets; i++) {
+		if (z->rrsets[i].type == type && z->rrsets[i].rr_count > 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
 uint32_t zg_zone_find_name(const zg_zone_t *z, const uint8_t *owner)
 {
 	uint32_t lo = 0, hi = z->nnames;

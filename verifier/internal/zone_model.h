@@ -77,5 +77,7 @@ zg_err_t zg_zone_build(zg_zone_t *zone, zg_raw_rr_t *raw, size_t n);
 const zg_rrset_t *zg_zone_rrset(const zg_zone_t *zone, uint32_t name, uint16_t type);
 /*! \brief True if the name has an RR of any type other than `ignore` (0: none ignored). */
 bool zg_zone_has_data(const zg_zone_t *zone, uint32_t name, uint16_t ignore);
+/*! \brief True if any RRset of the zone has this type. */
+bool zg_zone_has_type(const zg_zone_t *zone, uint16_t type);
 /*! \brief Index of the name, or ZG_NONE (binary search). */
 uint32_t zg_zone_find_name(const zg_zone_t *zone, const uint8_t *owner);
