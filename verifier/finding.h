@@ -72,7 +72,18 @@ typedef enum {
 	X(ZG_F_NSEC3_MALFORMED, "nsec3.malformed", ZG_SEV_ERROR, \
 	  "NSEC3 owner is not a hash label under the apex") \
 	X(ZG_F_CRYPTO_DISAGREEMENT, "crypto.disagreement", ZG_SEV_ERROR, \
-	  "OpenSSL and libdnssec disagree on a signature")
+	  "OpenSSL and libdnssec disagree on a signature") \
+	/* hsm block (zonegate hsm audit, hsm/audit.c) */ \
+	X(ZG_F_HSM_TAG_COLLISION, "hsm.tag-collision", ZG_SEV_ERROR, \
+	  "key pairs in one token share algorithm and key tag") \
+	X(ZG_F_HSM_UNPUBLISHED_KEY, "hsm.unpublished-key", ZG_SEV_ERROR, \
+	  "a key pair the signer may use has no DNSKEY in the zone") \
+	X(ZG_F_HSM_MISSING_PRIVATE, "hsm.missing-private", ZG_SEV_WARNING, \
+	  "a published zone key has no private key in the tokens") \
+	X(ZG_F_HSM_PROBE_MISMATCH, "hsm.probe-mismatch", ZG_SEV_ERROR, \
+	  "a token's signature does not verify with the published DNSKEY of its tag") \
+	X(ZG_F_HSM_CROSS_TOKEN_MISMATCH, "hsm.cross-token-mismatch", ZG_SEV_ERROR, \
+	  "tokens hold different public keys for one algorithm, key tag and role")
 
 #define ZG_F_ENUM(name, id, sev, title) name,
 typedef enum { ZG_FINDINGS(ZG_F_ENUM) ZG_F_COUNT } zg_finding_id_t;

@@ -41,7 +41,7 @@ typedef struct {
 typedef struct {
 	uint16_t tag;          /*!< tag of the recovered/candidate key (flags of the claim) */
 	uint64_t signatures;   /*!< bogus signatures it made */
-	char key_b64[160];     /*!< DNSKEY public key (base64) */
+	char key_b64[704];     /*!< DNSKEY public key (base64; RSA up to 4096 bits) */
 	char source[192];      /*!< "recovered from the signatures", "candidate FILE:LINE" or a label */
 } zg_diag_maker_t;
 

@@ -23,10 +23,13 @@
 	X(ZG_EHSMPIN, -42, "HSM login failed") \
 	X(ZG_EHSMLOCKED, -43, "HSM token or PIN locked") \
 	X(ZG_EHSM, -44, "PKCS#11 call failed") \
+	X(ZG_EHSMURI, -45, "invalid PKCS#11 URI or token specification") \
+	X(ZG_EHSMSIGN, -46, "HSM sign probe failed") \
 	/* alerting block: -60..-79 */ \
 	X(ZG_EALERTCONF, -60, "invalid alert configuration") \
 	X(ZG_EALERTSEND, -61, "alert delivery failed") \
-	X(ZG_ESPOOL, -62, "alert spool error")
+	X(ZG_ESPOOL, -62, "alert spool error") \
+	X(ZG_ESPOOLBUSY, -63, "alert spool entry is being delivered by another sender")
 
 #define ZG_ERR_ENUM(name, code, msg) name = code,
 typedef enum { ZG_ERRORS(ZG_ERR_ENUM) } zg_err_t;
