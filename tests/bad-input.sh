@@ -57,6 +57,21 @@ if [ -n "$soa_sig" ]; then
 	short=$(echo "$soa_sig" | awk '{ $NF="AA=="; print }')
 	{ cat "$GOOD"; echo "$short"; } >"$TMP/shortsig.zone"
 	expect "RRSIG with a 1-byte signature" 1 "$TMP/shortsig.zone"
+	# 0-length signature: the same RRSIG in generic syntax (RFC 3597) without signature bytes
+	/usr/bin/python3 - "$soa_sig" >"$TMP/zerosig.line" <<'PY'
+import calendar, sys, time
+f = sys.argv[1].split()  # owner ttl class RRSIG covered alg labels ottl exp inc tag signer sig
+t = lambda v: calendar.timegm(time.strptime(v, "%Y%m%d%H%M%S"))
+labels = [l for l in f[11].rstrip(".").split(".") if l]
+signer = b"".join(bytes([len(l)]) + l.encode() for l in labels) + b"\0"
+rd = (6).to_bytes(2, "big") + bytes([int(f[5]), int(f[6])]) + int(f[7]).to_bytes(4, "big")
+rd += t(f[8]).to_bytes(4, "big") + t(f[9]).to_bytes(4, "big") + int(f[10]).to_bytes(2, "big")
+rd += signer
+print(f[0], f[1], f[2], "RRSIG \\# %d %s" % (len(rd), rd.hex()))
+PY
+	{ cat "$GOOD"; cat "$TMP/zerosig.line"; } >"$TMP/zerosig.zone"
+	expect "RRSIG with a 0-length signature" 1 "$TMP/zerosig.zone"
+	ok "0-length signature: rrsig.bogus says empty" grep -q "empty signature" "$TMP/out"
 	big=$(head -c 4096 /dev/zero | base64 -w0)
 	long=$(echo "$soa_sig" | awk -v b="$big" '{ $NF=b; print }')
 	{ cat "$GOOD"; echo "$long"; } >"$TMP/longsig.zone"

@@ -137,6 +137,37 @@ static void syntax_error_names_file_and_line(void **state)
 	unlink(path);
 }
 
+static void include_directive_and_relative_names_load(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/zg_test_inc_XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char inc[128], top[128];
+	snprintf(inc, sizeof(inc), "%s/part.zone", dir);
+	snprintf(top, sizeof(top), "%s/top.zone", dir);
+	FILE *f = fopen(inc, "w");
+	assert_non_null(f);
+	fputs("www 300 IN A 192.0.2.7\n\t300 IN TYPE65280 \\# 2 abcd\n", f);
+	fclose(f);
+	f = fopen(top, "w");
+	assert_non_null(f);
+	fprintf(f, "$ORIGIN example.\n$TTL 600\n@ SOA ns h 1 2 3 4 5\n@ NS ns\n$INCLUDE %s\n", inc);
+	fclose(f);
+	zg_zone_t *z = NULL;
+	char msg[ZG_ERRMSG_LEN] = "";
+	assert_int_equal(zg_zone_load(top, NULL, &z, msg, sizeof(msg)), ZG_EOK);
+	uint8_t name[256];
+	uint32_t www = zg_zone_find_name(z, knot_dname_from_str(name, "www.example.", 256));
+	assert_int_not_equal(www, ZG_NONE);
+	assert_non_null(zg_zone_rrset(z, www, KNOT_RRTYPE_A));
+	assert_non_null(zg_zone_rrset(z, www, 65280)); /* generic RR syntax, owner carried over */
+	assert_int_equal(zg_zone_rrset(z, z->apex, KNOT_RRTYPE_NS)->ttl, 600); /* $TTL */
+	zg_zone_free(z);
+	unlink(inc);
+	unlink(top);
+	rmdir(dir);
+}
+
 static void missing_file_and_directory_are_io_errors(void **state)
 {
 	(void)state;
@@ -156,6 +187,7 @@ int main(void)
 		cmocka_unit_test(embedded_names_are_lowercased_for_rfc4034_types),
 		cmocka_unit_test(origin_comes_from_the_soa_owner),
 		cmocka_unit_test(syntax_error_names_file_and_line),
+		cmocka_unit_test(include_directive_and_relative_names_load),
 		cmocka_unit_test(missing_file_and_directory_are_io_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
