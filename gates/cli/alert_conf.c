@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <yaml.h>
 #include "gates/cli/alert_conf.h"
+#include "gates/cli/yaml_util.h"
 
 #define SECRET_MAX 4096
 
@@ -113,28 +114,6 @@ static char *keep(cli_alert_conf_t *c, const char *s)
 	return ns[c->nstrings] ? ns[c->nstrings++] : NULL;
 }
 
-/* "250ms", "10s", "5m", "2h", "1d"; a bare number is seconds. */
-static int parse_duration_ms(const char *s, uint64_t *out)
-{
-	static const struct {
-		const char *unit;
-		uint64_t ms;
-	} UNITS[] = { { "ms", 1 }, { "", 1000 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 },
-		      { "d", 86400000 } };
-	char *end = NULL;
-	if (s[0] < '0' || s[0] > '9') {
-		return -1;
-	}
-	unsigned long long v = strtoull(s, &end, 10);
-	for (size_t i = 0; i < sizeof(UNITS) / sizeof(UNITS[0]); i++) {
-		if (strcmp(end, UNITS[i].unit) == 0 && v <= UINT64_MAX / UNITS[i].ms / 1000) {
-			*out = v * UNITS[i].ms;
-			return 0;
-		}
-	}
-	return -1;
-}
-
 static int set_scalar(actx_t *x, const field_t *f, yaml_node_t *v, void *base)
 {
 	const char *s = scalar(v);
@@ -149,7 +128,7 @@ static int set_scalar(actx_t *x, const field_t *f, yaml_node_t *v, void *base)
 		}
 		return 0;
 	case F_DUR:
-		return parse_duration_ms(s, (uint64_t *)p) == 0
+		return cli_parse_duration_ms(s, (uint64_t *)p) == 0
 		               ? 0
 		               : bad(x, v, "%s: bad duration '%s' (e.g. 500ms, 10s, 5m, 24h)", f->key, s);
 	case F_BOOL:
@@ -466,26 +445,13 @@ static int apply(actx_t *x)
 int cli_alert_conf_load(const char *path, cli_alert_conf_t *c, char *err, size_t errlen)
 {
 	memset(c, 0, sizeof(*c));
-	FILE *f = fopen(path, "r");
-	if (f == NULL) {
-		snprintf(err, errlen, "%s: cannot open", path);
+	yaml_document_t doc;
+	if (cli_yaml_load(path, &doc, err, errlen) != 0) {
 		return -1;
 	}
-	yaml_parser_t parser;
-	yaml_document_t doc;
-	int rc = -1;
-	yaml_parser_initialize(&parser);
-	yaml_parser_set_input_file(&parser, f);
-	if (!yaml_parser_load(&parser, &doc)) {
-		snprintf(err, errlen, "%s:%zu: %s", path, parser.problem_mark.line + 1,
-		         parser.problem ? parser.problem : "YAML syntax error");
-	} else {
-		actx_t x = { .path = path, .doc = &doc, .c = c, .err = err, .errlen = errlen };
-		rc = apply(&x);
-		yaml_document_delete(&doc);
-	}
-	yaml_parser_delete(&parser);
-	fclose(f);
+	actx_t x = { .path = path, .doc = &doc, .c = c, .err = err, .errlen = errlen };
+	int rc = apply(&x);
+	yaml_document_delete(&doc);
 	if (rc != 0) {
 		cli_alert_conf_free(c);
 	}

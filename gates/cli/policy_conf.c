@@ -1,6 +1,6 @@
 /* policy_conf.c -- the --policy YAML file (libyaml): thresholds and severity overrides.
  *
- *   expires-soon: 7d          # seconds, or a number with s/m/h/d
+ *   expires-soon: 7d          # seconds, or a number with s/m/h/d (whole seconds)
  *   clock-skew: 0
  *   delta-max-removed: 0.02
  *   delta-max-added: 1.0
@@ -12,6 +12,7 @@
 #include <string.h>
 #include <yaml.h>
 #include "gates/cli/cli.h"
+#include "gates/cli/yaml_util.h"
 
 typedef struct {
 	const char *path;
@@ -32,28 +33,14 @@ static const char *scalar(const yaml_node_t *n)
 	return n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
 }
 
+/* A duration in whole seconds (the policy's unit). */
 static int parse_duration(const char *s, uint32_t *out)
 {
-	char *end = NULL;
-	unsigned long v = strtoul(s, &end, 10);
-	unsigned long mul = 1;
-	if (end == s) {
+	uint64_t ms = 0;
+	if (cli_parse_duration_ms(s, &ms) != 0 || ms % 1000 != 0 || ms / 1000 > UINT32_MAX) {
 		return -1;
 	}
-	switch (*end) {
-	case '\0': case 's': break;
-	case 'm': mul = 60; break;
-	case 'h': mul = 3600; break;
-	case 'd': mul = 86400; break;
-	default: return -1;
-	}
-	if (*end != '\0' && end[1] != '\0') {
-		return -1;
-	}
-	if (v > UINT32_MAX / mul) {
-		return -1;
-	}
-	*out = (uint32_t)(v * mul);
+	*out = (uint32_t)(ms / 1000);
 	return 0;
 }
 
@@ -115,8 +102,9 @@ static int set_key(pctx_t *c, yaml_node_t *k, yaml_node_t *v, zg_policy_t *p)
 	} else if (strcmp(ks, "delta-max-added") == 0) {
 		r = parse_fraction(vs, &p->delta_max_added);
 	} else if (strcmp(ks, "max-examples") == 0) {
-		r = parse_duration(vs, &n);
-		r = (r == 0 && n >= 1 && n <= 10000 && strspn(vs, "0123456789") == strlen(vs)) ? 0 : -1;
+		char *end = NULL;
+		n = (uint32_t)strtoul(vs, &end, 10);
+		r = (vs[0] >= '0' && vs[0] <= '9' && *end == '\0' && n >= 1 && n <= 10000) ? 0 : -1;
 		p->max_examples = n;
 	}
 	if (r == -2) {
@@ -146,25 +134,12 @@ static int apply(pctx_t *c, zg_policy_t *p)
 
 int cli_policy_load(const char *path, zg_policy_t *p, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
-	if (f == NULL) {
-		snprintf(err, errlen, "%s: cannot open", path);
+	yaml_document_t doc;
+	if (cli_yaml_load(path, &doc, err, errlen) != 0) {
 		return -1;
 	}
-	yaml_parser_t parser;
-	yaml_document_t doc;
-	int rc = -1;
-	yaml_parser_initialize(&parser);
-	yaml_parser_set_input_file(&parser, f);
-	if (!yaml_parser_load(&parser, &doc)) {
-		snprintf(err, errlen, "%s:%zu: %s", path, parser.problem_mark.line + 1,
-		         parser.problem ? parser.problem : "YAML syntax error");
-	} else {
-		pctx_t c = { .path = path, .doc = &doc, .err = err, .errlen = errlen };
-		rc = apply(&c, p);
-		yaml_document_delete(&doc);
-	}
-	yaml_parser_delete(&parser);
-	fclose(f);
+	pctx_t c = { .path = path, .doc = &doc, .err = err, .errlen = errlen };
+	int rc = apply(&c, p);
+	yaml_document_delete(&doc);
 	return rc;
 }
