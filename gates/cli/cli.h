@@ -62,6 +62,7 @@ int cli_cmd_verify(int argc, char **argv); /* cmd_verify.c */
 int cli_cmd_hsm(int argc, char **argv);    /* cmd_hsm.c: zonegate hsm audit ... */
 int cli_cmd_alert(int argc, char **argv);  /* cmd_alert.c: zonegate alert test|flush ... */
 int cli_cmd_publish(int argc, char **argv); /* cmd_publish.c: zonegate publish ... */
+int cli_cmd_gate(int argc, char **argv);    /* cmd_gate.c: zonegate gate --config | status ... */
 
 /* cmd_verify.c: load, verify, render, alert; exit code as zonegate verify. With out != NULL the
  * report (if any) is handed to the caller. */

@@ -11,6 +11,7 @@ static const struct {
 	{ "hsm", cli_cmd_hsm },
 	{ "alert", cli_cmd_alert },
 	{ "publish", cli_cmd_publish },
+	{ "gate", cli_cmd_gate },
 };
 
 int main(int argc, char **argv)
