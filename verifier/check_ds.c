@@ -80,6 +80,12 @@ void zg_check_ds(zg_vctx_t *ctx)
 	}
 	bool algs[MAX_ALGS] = { false };
 	if (match_ds(ctx, dz, ds, algs) == 0) {
+		if (ctx->prev_signed && zg_rollover_ds_orphaned(ctx, dz, ds)) {
+			zg_emit(ctx, ZG_F_ROLLOVER_DS_ORPHANED, ctx->zone->apex, KNOT_RRTYPE_DS, NULL,
+			        "the parent DS matched a key of the previous version, which is no longer "
+			        "published: the KSK was removed before the DS was replaced");
+			return;
+		}
 		zg_emit(ctx, ZG_F_DS_NO_MATCH, ctx->zone->apex, KNOT_RRTYPE_DS, NULL,
 		        "none of the %u parent DS records matches a published zone key", ds->rr_count);
 		return;

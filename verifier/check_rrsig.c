@@ -16,6 +16,7 @@ typedef struct {
 	const zg_rr_t *rr;   /* the RRSIG RR */
 	zg_rrsig_t sig;
 	zg_diag_t *diag;
+	const zg_key_t *by; /* the key that verified it (SIG_VALID) */
 } sig_job_t;
 
 static const char *tstr(uint16_t type, char *buf, size_t size)
@@ -203,7 +204,7 @@ static void emit_bogus(zg_vctx_t *ctx, const sig_job_t *j, const zg_key_t *by)
 	        j->rr->line, j->sig.keytag, j->sig.algorithm);
 }
 
-static sig_state_t check_crypto(zg_vctx_t *ctx, const sig_job_t *j, bool in_force)
+static sig_state_t check_crypto(zg_vctx_t *ctx, sig_job_t *j, bool in_force)
 {
 	zg_err_t ret = build_data(ctx, j);
 	if (ret != ZG_EOK) {
@@ -215,6 +216,7 @@ static sig_state_t check_crypto(zg_vctx_t *ctx, const sig_job_t *j, bool in_forc
 	if (st == SIG_SKIPPED) {
 		return st; /* only keys this build cannot use: dnskey.* already blocks */
 	}
+	j->by = by;
 	zg_counts_t *c = zg_report_counts_mut(ctx->report);
 	c->rrsigs_verified++;
 	c->rrsigs_valid += st == SIG_VALID;
@@ -284,12 +286,24 @@ static void check_set(zg_vctx_t *ctx, const zg_rrset_t *s, zg_diag_t *diag,
 	}
 	bool seen[MAX_ALGS] = { false };
 	uint32_t valid = 0;
+	const zg_key_t *new_key = NULL; /* a valid signer that the previous version did not publish */
+	bool by_prev = false;
 	for (uint32_t i = 0; i < s->sig_count && ctx->fatal == ZG_EOK; i++) {
 		sig_job_t j = { .set = s, .rr = &ctx->zone->sigs[s->sig_first + i], .diag = diag };
-		valid += check_one(ctx, &j) == SIG_VALID;
+		if (check_one(ctx, &j) == SIG_VALID) {
+			valid++;
+			by_prev |= j.by->in_prev;
+			new_key = j.by->in_prev ? new_key : j.by;
+		}
 		seen[j.sig.algorithm] = true;
 	}
 	char tb[32];
+	if (ctx->prev_signed && valid > 0 && !by_prev && s->type != KNOT_RRTYPE_DNSKEY) {
+		zg_emit(ctx, ZG_F_ROLLOVER_UNPUBLISHED_SIGNER, s->name, s->type, new_key,
+		        "%s RRset is signed only by key %u, which the previous version did not publish: "
+		        "resolvers still caching the old DNSKEY set cannot validate it",
+		        tstr(s->type, tb, sizeof(tb)), new_key->tag);
+	}
 	if ((s->type == KNOT_RRTYPE_NSEC || s->type == KNOT_RRTYPE_NSEC3) && valid == 0) {
 		zg_emit(ctx, ZG_F_NSEC3_UNSIGNED, s->name, s->type, NULL,
 		        "%s RRset has no valid RRSIG (%u present): denial of existence fails here",

@@ -71,6 +71,12 @@ typedef enum {
 	X(ZG_F_NSEC3_UNSIGNED, "nsec3.unsigned", ZG_SEV_ERROR, "NSEC/NSEC3 without a valid RRSIG") \
 	X(ZG_F_NSEC3_MALFORMED, "nsec3.malformed", ZG_SEV_ERROR, \
 	  "NSEC3 owner is not a hash label under the apex") \
+	X(ZG_F_ROLLOVER_UNPUBLISHED_SIGNER, "rollover.unpublished-signer", ZG_SEV_ERROR, \
+	  "data signed only by keys the previous version did not publish") \
+	X(ZG_F_ROLLOVER_REMOVED_TOO_EARLY, "rollover.removed-too-early", ZG_SEV_ERROR, \
+	  "a key removed while its signatures can still be cached") \
+	X(ZG_F_ROLLOVER_DS_ORPHANED, "rollover.ds-orphaned", ZG_SEV_ERROR, \
+	  "the parent DS points only at keys no longer published") \
 	X(ZG_F_CRYPTO_DISAGREEMENT, "crypto.disagreement", ZG_SEV_ERROR, \
 	  "OpenSSL and libdnssec disagree on a signature") \
 	/* hsm block (zonegate hsm audit, hsm/audit.c) */ \

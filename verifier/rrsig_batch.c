@@ -57,7 +57,7 @@ static zg_err_t batch_init(run_t *r, batch_t *b, uint32_t first, uint32_t last)
 				.flags = m->keys[k].flags, .protocol = m->keys[k].protocol,
 				.algorithm = m->keys[k].algorithm, .tag = m->keys[k].tag,
 				.line = m->keys[k].line, .pk = m->keys[k].pk,
-				.zone_key = m->keys[k].zone_key };
+				.zone_key = m->keys[k].zone_key, .in_prev = m->keys[k].in_prev };
 		}
 	}
 	bool ok = b->ctx.report && b->diag && (m->nkeys == 0 || b->ctx.keys);

@@ -177,10 +177,12 @@ static zg_err_t run(zg_vctx_t *ctx)
 		return ret;
 	}
 	fill_meta(ctx);
+	zg_rollover_prepare(ctx);
 	zg_check_zone(ctx);
 	zg_check_keys(ctx);
 	zg_check_rrsigs(ctx);
 	zg_check_ds(ctx);
+	zg_check_rollover(ctx);
 	zg_check_nsec(ctx);
 	zg_check_zonemd(ctx);
 	if (ctx->fatal == ZG_EOK) {

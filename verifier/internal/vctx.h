@@ -23,6 +23,7 @@ typedef struct {
 	bool zone_key;          /* flags bit 7 and protocol 3 */
 	bool ds_matched;
 	bool signs_dnskey;      /* made a valid RRSIG over the DNSKEY RRset */
+	bool in_prev;           /* in the previous version's DNSKEY set (--prev) */
 	uint64_t sigs, valid, bogus;
 	bool has_exp;
 	uint32_t earliest_exp;
@@ -41,6 +42,7 @@ typedef struct zg_vctx {
 	zg_key_t *cands;       /* --candidate-keys */
 	size_t ncands;
 	bool skip_sigs;        /* no usable DNSKEY: signature checks cannot run */
+	bool prev_signed;      /* --prev given and it had an apex DNSKEY set: rollover checks */
 	zg_dynbuf_t buf;       /* signed-data scratch */
 	uint16_t *bm_types;    /* bitmap decode scratch, ZG_BITMAP_MAX_TYPES entries */
 	zg_err_t fatal;        /* first could-not-verify error */
@@ -77,6 +79,11 @@ void zg_check_ds(zg_vctx_t *ctx);        /* check_ds.c: ds.* (after rrsigs: need
 bool zg_ds_matches(const uint8_t *owner, const zg_rr_t *ds, const zg_key_t *key);
 void zg_check_zonemd(zg_vctx_t *ctx);
 void zg_check_nsec(zg_vctx_t *ctx);      /* check_nsec.c: nsec.*, and dispatch to NSEC3 */
+/* check_rollover.c: mark keys in_prev before the signature checks; rollover.* after them */
+void zg_rollover_prepare(zg_vctx_t *ctx);
+void zg_check_rollover(zg_vctx_t *ctx);
+/* check_rollover.c: no DS matches now, but one matched a key of the previous version */
+bool zg_rollover_ds_orphaned(const zg_vctx_t *ctx, const zg_zone_t *dz, const zg_rrset_t *ds);
 void zg_check_nsec3(zg_vctx_t *ctx);     /* check_nsec3.c: nsec3.* (RFC 5155) */
 
 #define ZG_MAX_NAME_TYPES 512
