@@ -1,0 +1,46 @@
+/* gate_log.c -- the daemon's log: one line per event on stderr, zone in brackets. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <time.h>
+#include "gates/xfr/gate_xfr.h"
+
+static const char *prio_name(int prio)
+{
+	switch (prio) {
+	case LOG_EMERG:
+	case LOG_ALERT:
+	case LOG_CRIT: return "critical";
+	case LOG_ERR: return "error";
+	case LOG_WARNING: return "warning";
+	case LOG_NOTICE: return "notice";
+	case LOG_INFO: return "info";
+	default: return "debug";
+	}
+}
+
+void gate_log(int prio, const char *zone, const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	for (char *p = msg; *p; p++) {
+		if (*p == '\n' || *p == '\r') {
+			*p = ' '; /* one event, one line */
+		}
+	}
+	if (zone != NULL) {
+		fprintf(stderr, "zonegate gate: %s: [%s] %s\n", prio_name(prio), zone, msg);
+	} else {
+		fprintf(stderr, "zonegate gate: %s: %s\n", prio_name(prio), msg);
+	}
+	fflush(stderr);
+}
+
+uint64_t gate_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}

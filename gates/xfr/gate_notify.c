@@ -1,0 +1,258 @@
+/* gate_notify.c -- NOTIFY from the signer (RFC 1996) over UDP and TCP: accepted only from the
+ * configured signer address with the zone's TSIG key, answered (signed), the zone marked due. */
+#define _GNU_SOURCE /* accept4 */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+#include "gates/xfr/gate_xfr.h"
+
+#define GATE_MAX_LISTEN 64
+
+struct gate_listen {
+	gate_conf_t *conf;
+	int fd[GATE_MAX_LISTEN];
+	bool tcp[GATE_MAX_LISTEN];
+	size_t n;
+};
+
+static int open_one(gate_listen_t *l, const gate_addr_t *a, bool tcp)
+{
+	int fd = socket(a->ss.ss_family, (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC, 0);
+	int one = 1;
+	if (fd < 0) {
+		return -1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (const struct sockaddr *)&a->ss, a->len) != 0 || (tcp && listen(fd, 16) != 0)) {
+		close(fd);
+		return -1;
+	}
+	l->fd[l->n] = fd;
+	l->tcp[l->n] = tcp;
+	l->n++;
+	return 0;
+}
+
+int gate_listen_open(gate_conf_t *conf, gate_listen_t **out, char *err, size_t errlen)
+{
+	gate_listen_t *l = calloc(1, sizeof(*l));
+	if (l == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	l->conf = conf;
+	for (size_t i = 0; i < conf->nzones; i++) {
+		bool seen = false;
+		for (size_t j = 0; j < i; j++) {
+			seen = seen || strcmp(conf->zones[j].listen.text, conf->zones[i].listen.text) == 0;
+		}
+		if (seen) {
+			continue;
+		}
+		if (l->n + 2 > GATE_MAX_LISTEN || open_one(l, &conf->zones[i].listen, false) != 0 ||
+		    open_one(l, &conf->zones[i].listen, true) != 0) {
+			snprintf(err, errlen, "cannot listen on %s: %s", conf->zones[i].listen.text,
+			         strerror(errno));
+			gate_listen_close(l);
+			return -1;
+		}
+	}
+	*out = l;
+	return 0;
+}
+
+void gate_listen_close(gate_listen_t *l)
+{
+	if (l == NULL) {
+		return;
+	}
+	for (size_t i = 0; i < l->n; i++) {
+		close(l->fd[i]);
+	}
+	free(l);
+}
+
+size_t gate_listen_fds(const gate_listen_t *l, int *fds, size_t max)
+{
+	size_t n = l->n < max ? l->n : max;
+	memcpy(fds, l->fd, n * sizeof(int));
+	return n;
+}
+
+static bool same_host(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family) {
+		return false;
+	}
+	if (a->ss_family == AF_INET) {
+		return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
+		       ((const struct sockaddr_in *)b)->sin_addr.s_addr;
+	}
+	return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+	              &((const struct sockaddr_in6 *)b)->sin6_addr, sizeof(struct in6_addr)) == 0;
+}
+
+static void host_text(const struct sockaddr_storage *ss, char *buf, size_t size)
+{
+	const void *a = ss->ss_family == AF_INET
+	                        ? (const void *)&((const struct sockaddr_in *)ss)->sin_addr
+	                        : (const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr;
+	if (inet_ntop(ss->ss_family, a, buf, (socklen_t)size) == NULL) {
+		snprintf(buf, size, "?");
+	}
+}
+
+static gate_zone_t *find_zone(gate_listen_t *l, const knot_pkt_t *q)
+{
+	char name[1024];
+	if (knot_dname_to_str(name, knot_pkt_qname(q), sizeof(name)) == NULL) {
+		return NULL;
+	}
+	for (size_t i = 0; i < l->conf->nzones; i++) {
+		if (strcasecmp(l->conf->zones[i].origin, name) == 0) {
+			return &l->conf->zones[i];
+		}
+	}
+	return NULL;
+}
+
+/* Who may notify: the zone's signer address, with the zone's key. RCODE to answer. */
+static uint8_t admit(gate_zone_t *z, const knot_pkt_t *q, const struct sockaddr_storage *from,
+                     bool *sign)
+{
+	char host[INET6_ADDRSTRLEN];
+	host_text(from, host, sizeof(host));
+	*sign = false;
+	if (!same_host(from, &z->signer.ss)) {
+		gate_log(LOG_WARNING, z->origin, "NOTIFY from %s refused: not the signer (%s)", host,
+		         z->signer.text);
+		return KNOT_RCODE_REFUSED;
+	}
+	if (q->tsig_rr == NULL) {
+		gate_log(LOG_WARNING, z->origin, "NOTIFY from %s refused: not TSIG-signed", host);
+		return KNOT_RCODE_NOTAUTH;
+	}
+	int r = knot_tsig_server_check(q->tsig_rr, q->wire, q->size, &z->key);
+	if (r != KNOT_EOK) {
+		char kname[512];
+		if (knot_dname_to_str(kname, q->tsig_rr->owner, sizeof(kname)) == NULL) {
+			snprintf(kname, sizeof(kname), "?");
+		}
+		gate_log(LOG_WARNING, z->origin, "NOTIFY from %s refused: TSIG key '%s': %s", host,
+		         kname, knot_strerror(r));
+		return KNOT_RCODE_NOTAUTH;
+	}
+	*sign = true;
+	z->due_ms = 0;
+	gate_log(LOG_INFO, z->origin, "NOTIFY from %s accepted", host);
+	return KNOT_RCODE_NOERROR;
+}
+
+/* The answer to one query in q; its wire goes to resp (caller frees). NULL: no answer. */
+static knot_pkt_t *answer(gate_listen_t *l, knot_pkt_t *q, const struct sockaddr_storage *from)
+{
+	if (knot_pkt_parse(q, 0) != KNOT_EOK || knot_wire_get_qr(q->wire)) {
+		return NULL;
+	}
+	knot_pkt_t *resp = knot_pkt_new(NULL, GATE_NOTIFY_MAX, NULL);
+	if (resp == NULL || knot_pkt_init_response(resp, q) != KNOT_EOK) {
+		knot_pkt_free(resp);
+		return NULL;
+	}
+	gate_zone_t *z = find_zone(l, q);
+	bool sign = false;
+	uint8_t rcode = KNOT_RCODE_NOTAUTH;
+	if (knot_wire_get_opcode(q->wire) != KNOT_OPCODE_NOTIFY) {
+		rcode = KNOT_RCODE_NOTIMPL;
+	} else if (z != NULL && knot_pkt_qtype(q) == KNOT_RRTYPE_SOA) {
+		rcode = admit(z, q, from, &sign);
+	}
+	knot_wire_set_rcode(resp->wire, rcode);
+	knot_wire_set_aa(resp->wire);
+	if (sign) {
+		uint8_t digest[GATE_MAX_DIGEST];
+		size_t dlen = sizeof(digest);
+		knot_tsig_sign(resp->wire, &resp->size, resp->max_size,
+		               knot_tsig_rdata_mac(q->tsig_rr), knot_tsig_rdata_mac_length(q->tsig_rr),
+		               digest, &dlen, &z->key, 0, knot_tsig_rdata_time_signed(q->tsig_rr));
+	}
+	return resp;
+}
+
+static void handle_udp(gate_listen_t *l, int fd)
+{
+	uint8_t buf[GATE_NOTIFY_MAX];
+	struct sockaddr_storage from;
+	socklen_t flen = sizeof(from);
+	ssize_t n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &flen);
+	if (n < KNOT_WIRE_HEADER_SIZE) {
+		return;
+	}
+	knot_pkt_t *q = knot_pkt_new(buf, (uint16_t)n, NULL);
+	knot_pkt_t *resp = q == NULL ? NULL : answer(l, q, &from);
+	if (resp != NULL) {
+		sendto(fd, resp->wire, resp->size, 0, (struct sockaddr *)&from, flen);
+	}
+	knot_pkt_free(resp);
+	knot_pkt_free(q);
+}
+
+static int read_all(int fd, uint8_t *buf, size_t len)
+{
+	for (size_t off = 0; off < len;) {
+		ssize_t n = read(fd, buf + off, len - off);
+		if (n <= 0) {
+			return -1;
+		}
+		off += (size_t)n;
+	}
+	return 0;
+}
+
+/* One query per TCP connection, with a 2 s budget: a NOTIFY is small. */
+static void handle_tcp(gate_listen_t *l, int lfd)
+{
+	struct sockaddr_storage from;
+	socklen_t flen = sizeof(from);
+	int fd = accept4(lfd, (struct sockaddr *)&from, &flen, SOCK_CLOEXEC);
+	if (fd < 0) {
+		return;
+	}
+	struct timeval tv = { .tv_sec = 2 };
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	uint8_t hdr[2], buf[GATE_NOTIFY_MAX];
+	size_t len = 0;
+	if (read_all(fd, hdr, 2) == 0 && (len = (size_t)hdr[0] << 8 | hdr[1]) <= sizeof(buf) &&
+	    len >= KNOT_WIRE_HEADER_SIZE && read_all(fd, buf, len) == 0) {
+		knot_pkt_t *q = knot_pkt_new(buf, (uint16_t)len, NULL);
+		knot_pkt_t *resp = q == NULL ? NULL : answer(l, q, &from);
+		if (resp != NULL) {
+			uint8_t out[2] = { (uint8_t)(resp->size >> 8), (uint8_t)resp->size };
+			if (write(fd, out, 2) == 2 && write(fd, resp->wire, resp->size) < 0) {
+				gate_log(LOG_DEBUG, NULL, "cannot answer over TCP: %s", strerror(errno));
+			}
+		}
+		knot_pkt_free(resp);
+		knot_pkt_free(q);
+	}
+	close(fd);
+}
+
+void gate_listen_handle(gate_listen_t *l, int fd)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->fd[i] == fd) {
+			if (l->tcp[i]) {
+				handle_tcp(l, fd);
+			} else {
+				handle_udp(l, fd);
+			}
+			return;
+		}
+	}
+}

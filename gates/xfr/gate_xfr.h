@@ -1,0 +1,92 @@
+/* gate_xfr.h -- the XFR gate daemon: config, TSIG keys, DNS transfers, NOTIFY, the zone pipeline. */
+#pragma once
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <syslog.h>
+#include <libknot/libknot.h>
+
+#define GATE_PATH_MAX 4096
+#define GATE_MAX_DIGEST 64    /* HMAC-SHA512 */
+#define GATE_NOTIFY_MAX 4096  /* a NOTIFY is small */
+
+typedef struct {
+	struct sockaddr_storage ss;
+	socklen_t len;
+	char text[160]; /* "127.0.0.1@5301" */
+} gate_addr_t;
+
+typedef struct {
+	char origin[1024];           /* presentation form, with the final dot */
+	gate_addr_t signer;
+	char tsig_path[GATE_PATH_MAX];
+	knot_tsig_key_t key;
+	bool key_loaded;
+	gate_addr_t listen;
+	char state_dir[GATE_PATH_MAX];
+	char dist_file[GATE_PATH_MAX];
+	char reload_cmd[GATE_PATH_MAX + 1200];
+	char ds_path[GATE_PATH_MAX];
+	char policy_path[GATE_PATH_MAX];
+	uint64_t fixed_time;         /* verify at this UNIX time (tests); 0: the clock */
+	uint64_t refresh_ms, retry_ms, timeout_ms;
+	/* runtime */
+	bool has_served, has_candidate;
+	uint32_t served, candidate;  /* served serial; last candidate serial seen */
+	int candidate_verdict;       /* 0 pass, 1 blocked, 2 unverified */
+	uint64_t due_ms;             /* next SOA check (monotonic ms) */
+} gate_zone_t;
+
+typedef struct {
+	char path[GATE_PATH_MAX];
+	gate_zone_t *zones;
+	size_t nzones;
+} gate_conf_t;
+
+/* gate_conf.c: the `gate:` section of the YAML file; errors name file:line. */
+int gate_conf_load(const char *path, gate_conf_t *conf, char *err, size_t errlen);
+void gate_conf_free(gate_conf_t *conf);
+int gate_addr_parse(const char *s, uint16_t def_port, gate_addr_t *out);
+
+/* gate_key.c: a knot `key:` section (keymgr -t) or a "name alg secret" line. */
+int gate_key_load(const char *path, knot_tsig_key_t *key, char *err, size_t errlen);
+
+/* gate_log.c: one line on stderr, zone in brackets; never secrets. */
+void gate_log(int prio, const char *zone, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+uint64_t gate_now_ms(void);
+
+/* gate_dns.c: SOA serial and AXFR from the signer over TCP, TSIG on every message. */
+int gate_dns_soa(const gate_zone_t *z, uint32_t *serial, char *err, size_t errlen);
+/* Transfer into path as zone-file text; the serial of the transferred version in *serial. */
+int gate_dns_axfr(const gate_zone_t *z, const char *path, uint32_t *serial, char *err,
+                  size_t errlen);
+
+/* Any transfer: fn gets every answer RR in order; it returns 1 at the last one, 0 for more,
+ * -1 (with err) to abort. base is the IXFR serial. */
+typedef int (*gate_rr_fn)(void *ctx, const knot_rrset_t *rr, char *err, size_t errlen);
+int gate_dns_xfr(const gate_zone_t *z, uint16_t qtype, uint32_t base, gate_rr_fn fn, void *ctx,
+                 char *err, size_t errlen);
+
+/* gate_ixfr.c: IXFR from base (our zone-file text of serial base_serial) applied into path.
+ * 0 done, 1 the signer answered with a full zone or the diff does not apply: use AXFR, -1 error */
+int gate_ixfr(const gate_zone_t *z, const char *base, uint32_t base_serial, const char *path,
+              uint32_t *serial, char *err, size_t errlen);
+
+/* gate_notify.c: NOTIFY listeners (UDP + TCP per distinct listen address). */
+typedef struct gate_listen gate_listen_t;
+int gate_listen_open(gate_conf_t *conf, gate_listen_t **out, char *err, size_t errlen);
+void gate_listen_close(gate_listen_t *l);
+/* pollfd array of the listeners */
+size_t gate_listen_fds(const gate_listen_t *l, int *fds, size_t max);
+/* handle readable fd: answers per RFC 1996 and marks the zone due */
+void gate_listen_handle(gate_listen_t *l, int fd);
+
+/* gate_zone.c: one check of a zone: SOA, transfer, verify, install + reload or keep. */
+void gate_zone_init(gate_zone_t *z);
+void gate_zone_check(gate_zone_t *z);
+
+/* gate_daemon.c */
+int gate_run(const char *config_path);

@@ -1,0 +1,233 @@
+/* gate_zone.c -- one check of one zone: ask the signer's SOA; when the serial is new, transfer,
+ * verify with the last good version as --prev, then install + reload, or keep the last good. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "gates/cli/cli.h"
+#include "gates/cli/gate.h"
+#include "gates/xfr/gate_xfr.h"
+#include "verifier/verify.h"
+#include "verifier/zone.h"
+
+void gate_zone_init(gate_zone_t *z)
+{
+	memset(z, 0, sizeof(*z));
+	z->refresh_ms = 60000;
+	z->retry_ms = 10000;
+	z->timeout_ms = 10000;
+}
+
+/* RFC 1982: a is newer than b */
+static bool serial_newer(uint32_t a, uint32_t b)
+{
+	return a != b && (int32_t)(a - b) > 0;
+}
+
+/* Run cmd with its output captured: the first line comes back in out (the log stays one line
+ * per event). Exit status, 128+signal, or -1. */
+static int run_cmd(const char *cmd, char *out, size_t outlen)
+{
+	int p[2];
+	out[0] = '\0';
+	if (pipe(p) != 0) {
+		return -1;
+	}
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(p[1], STDOUT_FILENO);
+		dup2(p[1], STDERR_FILENO);
+		close(p[0]);
+		close(p[1]);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	FILE *f = fdopen(p[0], "r");
+	char line[256];
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+		if (out[0] == '\0') {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(out, outlen, "%s", line);
+		}
+	}
+	if (f != NULL) {
+		fclose(f);
+	} else {
+		close(p[0]);
+	}
+	int st = 0;
+	if (pid < 0 || waitpid(pid, &st, 0) < 0) {
+		return -1;
+	}
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int load_opt(const gate_zone_t *z, const char *path, zg_zone_t **out)
+{
+	char msg[ZG_ERRMSG_LEN] = "";
+	if (path == NULL || path[0] == '\0' || access(path, F_OK) != 0) {
+		return 0;
+	}
+	zg_err_t r = zg_zone_load(path, z->origin, out, msg, sizeof(msg));
+	if (r != ZG_EOK) {
+		gate_log(LOG_ERR, z->origin, "cannot load %s: %s", path, msg[0] ? msg : zg_strerror(r));
+		return -1;
+	}
+	return 0;
+}
+
+/* One line naming the first error finding of a blocked report. */
+static void first_finding(const zg_report_t *rep, char *buf, size_t size)
+{
+	const zg_report_group_t *g = NULL;
+	size_t n = zg_report_groups(rep, &g);
+	snprintf(buf, size, "no finding");
+	for (size_t i = 0; i < n; i++) {
+		if (g[i].severity == ZG_SEV_ERROR) {
+			const zg_finding_t *f = g[i].nexamples > 0 ? &g[i].examples[0] : NULL;
+			snprintf(buf, size, "%s at %s (%llu in all)%s%s", zg_finding_name(g[i].id),
+			         f && f->owner ? f->owner : "the zone", (unsigned long long)g[i].total,
+			         f && f->reason ? ": " : "", f && f->reason ? f->reason : "");
+			return;
+		}
+	}
+}
+
+static void write_report(const char *path, const zg_report_t *rep)
+{
+	FILE *f = fopen(path, "w");
+	if (f != NULL) {
+		cli_render_json(rep, f);
+		fclose(f);
+	}
+}
+
+/* Verify cand like `zonegate verify --prev DIST [--ds] [--policy] [--time]`: 0 pass, 1 blocked,
+ * 2 could not verify. The first finding goes to why. */
+static int verify_candidate(const gate_zone_t *z, const char *cand, const char *report,
+                            char *why, size_t whylen)
+{
+	zg_policy_t policy = zg_policy_default();
+	zg_zone_t *zone = NULL, *prev = NULL, *ds = NULL;
+	zg_report_t *rep = NULL;
+	char msg[ZG_ERRMSG_LEN] = "";
+	int rc = 2;
+	if (z->policy_path[0] && cli_policy_load(z->policy_path, &policy, msg, sizeof(msg)) != 0) {
+		snprintf(why, whylen, "policy: %s", msg);
+		return 2;
+	}
+	zg_err_t r = zg_zone_load(cand, z->origin, &zone, msg, sizeof(msg));
+	if (r != ZG_EOK) {
+		snprintf(why, whylen, "zone.parse: %s", msg[0] ? msg : zg_strerror(r));
+		goto out;
+	}
+	if (load_opt(z, z->dist_file, &prev) != 0 || load_opt(z, z->ds_path, &ds) != 0) {
+		snprintf(why, whylen, "cannot load the last good version or the DS file");
+		goto out;
+	}
+	zg_verify_opts_t vo = { .now = z->fixed_time ? z->fixed_time : (uint64_t)time(NULL),
+		                .policy = &policy, .ds = ds, .prev = prev };
+	r = zg_verify(zone, &vo, &rep);
+	if (r != ZG_EOK) {
+		snprintf(why, whylen, "verify: %s", zg_strerror(r));
+		goto out;
+	}
+	write_report(report, rep);
+	rc = zg_report_verdict(rep) == ZG_VERDICT_PASS ? 0 : 1;
+	first_finding(rep, why, whylen);
+out:
+	zg_report_free(rep);
+	zg_zone_free(zone);
+	zg_zone_free(prev);
+	zg_zone_free(ds);
+	return rc;
+}
+
+/* The verified candidate goes to distribution; then the reload hook. */
+static void install(gate_zone_t *z, const char *cand, uint32_t serial)
+{
+	char err[512];
+	if (gate_atomic_install(cand, z->dist_file, true, err, sizeof(err)) != 0) {
+		gate_log(LOG_ERR, z->origin, "serial %u passed but cannot be installed: %s", serial, err);
+		return;
+	}
+	z->served = serial;
+	z->has_served = true;
+	if (z->reload_cmd[0] == '\0') {
+		gate_log(LOG_NOTICE, z->origin, "serial %u passed, installed as %s", serial,
+		         z->dist_file);
+		return;
+	}
+	char out[256];
+	int t = run_cmd(z->reload_cmd, out, sizeof(out));
+	if (t != 0) {
+		gate_log(LOG_ERR, z->origin, "serial %u installed, but the reload command failed "
+		         "(status %d: %s); previous version in %s.prev", serial, t,
+		         out[0] ? out : "no output", z->dist_file);
+	} else {
+		gate_log(LOG_NOTICE, z->origin, "serial %u passed, installed and reloaded", serial);
+	}
+}
+
+/* IXFR from the served version when there is one; AXFR when the signer sends the whole zone or
+ * the diff does not apply. */
+static int fetch(const gate_zone_t *z, const char *cand, uint32_t soa, uint32_t *serial, char *err,
+                 size_t errlen)
+{
+	if (z->has_served) {
+		int r = gate_ixfr(z, z->dist_file, z->served, cand, serial, err, errlen);
+		if (r == 0) {
+			gate_log(LOG_INFO, z->origin, "IXFR %u -> %u applied", z->served, *serial);
+			return 0;
+		}
+		gate_log(LOG_INFO, z->origin, "IXFR %u -> %u not used (%s): AXFR", z->served, soa, err);
+	}
+	if (gate_dns_axfr(z, cand, serial, err, errlen) != 0) {
+		return -1;
+	}
+	gate_log(LOG_INFO, z->origin, "AXFR of serial %u done", *serial);
+	return 0;
+}
+
+static void transfer_and_gate(gate_zone_t *z, uint32_t soa)
+{
+	char cand[GATE_PATH_MAX + 1100], report[GATE_PATH_MAX + 1200], err[1024];
+	uint32_t serial = 0;
+	snprintf(cand, sizeof(cand), "%s/%s%u.zone", z->state_dir, z->origin, soa);
+	if (fetch(z, cand, soa, &serial, err, sizeof(err)) != 0) {
+		gate_log(LOG_ERR, z->origin, "transfer of serial %u failed: %s", soa, err);
+		return;
+	}
+	z->candidate = serial;
+	z->has_candidate = true;
+	snprintf(report, sizeof(report), "%s.report.json", cand);
+	z->candidate_verdict = verify_candidate(z, cand, report, err, sizeof(err));
+	if (z->candidate_verdict == 0) {
+		install(z, cand, serial);
+		return;
+	}
+	gate_log(LOG_ERR, z->origin, "serial %u %s, keeping serial %u: %s", serial,
+	         z->candidate_verdict == 1 ? "blocked" : "could not be verified", z->served, err);
+}
+
+void gate_zone_check(gate_zone_t *z)
+{
+	char err[512];
+	uint32_t soa = 0;
+	if (gate_dns_soa(z, &soa, err, sizeof(err)) != 0) {
+		gate_log(LOG_WARNING, z->origin, "SOA check: %s", err);
+		z->due_ms = gate_now_ms() + z->retry_ms;
+		return;
+	}
+	z->due_ms = gate_now_ms() + z->refresh_ms;
+	if (z->has_candidate && !serial_newer(soa, z->candidate)) {
+		return; /* nothing new since the last candidate (passed or blocked) */
+	}
+	if (z->has_served && !serial_newer(soa, z->served)) {
+		return;
+	}
+	transfer_and_gate(z, soa);
+}

@@ -1,0 +1,291 @@
+#!/usr/bin/env bash
+# xfr-gate.sh -- zonegate gate between real knotd servers on 127.0.0.1, TSIG on every hop:
+#   "signer" (knotd serving prepared ldns-signed versions as is) -> NOTIFY + AXFR -> zonegate gate
+#   -> distribution file + knotc zone-reload -> knotd distribution primary -> NOTIFY + XFR ->
+#   knotd secondary.
+# A good serial reaches the secondary, a broken one is blocked while the secondary keeps the last
+# good serial, the next good one passes, and NOTIFYs with a wrong key or from a wrong address are
+# refused and logged. Daemons are stopped by PID; everything lives in one temp dir.
+set -u
+. "${SOURCE_ROOT:?}/tests/lib.sh"
+ZG=${ZONEGATE:?}
+# deploy/install-deps installs all of them: a missing one is a failure, not a skip
+for t in knotd knotc kdig keymgr ldns-keygen ldns-signzone python3; do
+	if ! command -v "$t" >/dev/null; then
+		ok "$t is installed" false
+		done_testing
+		exit 1
+	fi
+done
+TMP=$(mktemp -d)
+PIDS=()
+cleanup() {
+	for p in "${PIDS[@]}"; do
+		kill -TERM "$p" 2>/dev/null
+	done
+	for p in "${PIDS[@]}"; do
+		for _ in $(seq 1 100); do
+			kill -0 "$p" 2>/dev/null || break
+			sleep 0.05
+		done
+		kill -KILL "$p" 2>/dev/null
+	done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+T_LOG=$TMP/tap.log
+
+# four free ports (TCP and UDP), chosen by the kernel
+read -r P_SIGNER P_GATE P_DIST P_SEC < <(python3 - <<'PY'
+import socket
+ports, socks = [], []
+while len(ports) < 4:
+    t = socket.socket(); t.bind(("127.0.0.1", 0)); p = t.getsockname()[1]
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        u.bind(("127.0.0.1", p))
+    except OSError:
+        t.close(); continue
+    socks += [t, u]; ports.append(p)
+print(*ports)
+PY
+)
+
+wait_for() { # wait_for SECONDS CMD...
+	local end=$((SECONDS + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.1
+	done
+}
+serial_at() { # serial_at PORT
+	kdig @127.0.0.1 -p "$1" test. SOA +tcp +short +time=1 +retry=0 -k "$TMP/tsig/kdig" 2>/dev/null |
+		awk 'NF>=7 { print $3; exit }'
+}
+serial_is() { [ "$(serial_at "$1")" = "$2" ]; }
+start_knotd() { # start_knotd DIR
+	setsid knotd -c "$1/knot.conf" >>"$1/knotd.log" 2>&1 </dev/null &
+	PIDS+=($!)
+}
+
+# --- TSIG: the real key and one with the same name and another secret
+mkdir -p "$TMP"/{tsig,wrong,keys,signer/zones,signer/db,dist/zones,dist/db,sec/zones,sec/db,state}
+keymgr -t xfr-key hmac-sha256 >"$TMP/tsig/tsig.conf"
+sed -n '1s/^# //p' "$TMP/tsig/tsig.conf" >"$TMP/tsig/kdig"
+keymgr -t xfr-key hmac-sha256 | sed -n '1s/^# //p' >"$TMP/wrong/kdig"
+
+# --- zone versions, signed with ldns (NSEC, valid from now for 4 weeks)
+(cd "$TMP/keys" && ldns-keygen -a ECDSAP256SHA256 -k test. >ksk && ldns-keygen -a ECDSAP256SHA256 test. >zsk) >/dev/null 2>&1
+version() { # version SERIAL EXTRA-RECORD -> $TMP/vSERIAL.zone
+	local u=$TMP/v$1.unsigned
+	cat >"$u" <<ZONE
+\$ORIGIN test.
+\$TTL 300
+@       SOA  ns1 hostmaster $1 60 30 3600 300
+@       NS   ns1
+ns1     A    127.0.0.1
+www     A    192.0.2.1
+mail    A    192.0.2.2
+@       MX   10 mail
+$2
+ZONE
+	ldns-signzone -f "$TMP/v$1.zone" "$u" "$TMP/keys/$(cat "$TMP/keys/zsk")" \
+		"$TMP/keys/$(cat "$TMP/keys/ksk")" >/dev/null
+}
+version 2026010101 'txt TXT "one"'
+version 2026010102 'txt TXT "two"'
+version 2026010103 'txt TXT "three"'
+version 2026010104 'txt TXT "four"'
+# serial 3 is broken after signing: the data of www A no longer matches its RRSIG
+sed -i -E 's/^(www\.test\.[[:space:]].*[[:space:]]A[[:space:]]+)192\.0\.2\.1$/\1192.0.2.99/' "$TMP/v2026010103.zone"
+ok "the broken version differs from its signed data" grep -q '192.0.2.99' "$TMP/v2026010103.zone"
+
+knot_head() { # knot_head DIR PORT
+	cat <<CONF
+server:
+    rundir: "$1"
+    listen: 127.0.0.1@$2
+    udp-workers: 1
+    tcp-workers: 1
+    background-workers: 1
+log:
+  - target: stderr
+    any: info
+database:
+    storage: "$1/db"
+control:
+    listen: "$1/knot.sock"
+include: "$TMP/tsig/tsig.conf"
+CONF
+}
+# signer: serves the prepared versions as they are, NOTIFYs the gate
+cp "$TMP/v2026010101.zone" "$TMP/signer/zones/test.zone"
+{
+	knot_head "$TMP/signer" "$P_SIGNER"
+	cat <<CONF
+acl:
+  - id: xfr
+    address: 127.0.0.1
+    key: xfr-key
+    action: transfer
+remote:
+  - id: gate
+    address: 127.0.0.1@$P_GATE
+    key: xfr-key
+zone:
+  - domain: test.
+    storage: "$TMP/signer/zones"
+    file: test.zone
+    zonefile-sync: -1
+    zonefile-load: difference
+    journal-content: changes
+    semantic-checks: off
+    acl: xfr
+    notify: gate
+CONF
+} >"$TMP/signer/knot.conf"
+# distribution primary: serves the file the gate installs, NOTIFYs the secondary
+{
+	knot_head "$TMP/dist" "$P_DIST"
+	cat <<CONF
+acl:
+  - id: xfr
+    address: 127.0.0.1
+    key: xfr-key
+    action: transfer
+remote:
+  - id: secondary
+    address: 127.0.0.1@$P_SEC
+    key: xfr-key
+zone:
+  - domain: test.
+    storage: "$TMP/dist/zones"
+    file: test.zone
+    zonefile-sync: -1
+    zonefile-load: difference
+    journal-content: changes
+    semantic-checks: off
+    acl: xfr
+    notify: secondary
+CONF
+} >"$TMP/dist/knot.conf"
+# secondary
+{
+	knot_head "$TMP/sec" "$P_SEC"
+	cat <<CONF
+remote:
+  - id: primary
+    address: 127.0.0.1@$P_DIST
+    key: xfr-key
+acl:
+  - id: notify
+    address: 127.0.0.1
+    key: xfr-key
+    action: notify
+  - id: xfr
+    address: 127.0.0.1
+    key: xfr-key
+    action: transfer
+zone:
+  - domain: test.
+    master: primary
+    acl: [ notify, xfr ]
+    storage: "$TMP/sec/zones"
+    file: test.zone
+    zonefile-sync: -1
+    journal-content: changes
+CONF
+} >"$TMP/sec/knot.conf"
+cat >"$TMP/gate.yaml" <<CONF
+alerting:
+  not-read-by-the-gate: true
+gate:
+  zones:
+    - origin: test.
+      signer: 127.0.0.1@$P_SIGNER
+      tsig-key: $TMP/tsig/tsig.conf
+      listen: 127.0.0.1@$P_GATE
+      state-dir: $TMP/state
+      refresh: 30s
+      retry: 1s
+      distribution:
+        file: $TMP/dist/zones/test.zone
+        knot-conf: $TMP/dist/knot.conf
+CONF
+for c in signer dist sec; do
+	ok "knot.conf of the $c is valid" knotc -c "$TMP/$c/knot.conf" conf-check
+done
+
+# --- config errors name file:line
+printf 'gate:\n  zones:\n    - origin: test.\n      colour: blue\n' >"$TMP/bad.yaml"
+"$ZG" gate --config "$TMP/bad.yaml" 2>"$TMP/bad.err"
+ok "unknown key in gate: exits 2" eq "$?" 2
+ok "unknown key is named with file:line" grep -q "bad.yaml:4: .*colour" "$TMP/bad.err"
+
+# --- (a) a good serial reaches the secondary
+start_knotd "$TMP/signer"
+ok "signer serves serial 1" wait_for 15 serial_is "$P_SIGNER" 2026010101
+# the distribution primary and the secondary start empty: nothing is served before the gate
+start_knotd "$TMP/dist"
+start_knotd "$TMP/sec"
+ok "distribution primary is up" wait_for 15 knotc -c "$TMP/dist/knot.conf" status
+setsid "$ZG" gate --config "$TMP/gate.yaml" >"$TMP/gate.out" 2>"$TMP/gate.log" </dev/null &
+GATE=$!
+PIDS+=($GATE)
+ok "gate installs serial 1 and reloads the distribution primary" \
+	wait_for 20 grep -q "serial 2026010101 passed, installed and reloaded" "$TMP/gate.log"
+ok "distribution primary serves serial 1" wait_for 15 serial_is "$P_DIST" 2026010101
+ok "secondary has serial 1" wait_for 15 serial_is "$P_SEC" 2026010101
+
+install_version() { # install_version SERIAL: the signer publishes it and NOTIFYs the gate
+	cp "$TMP/v$1.zone" "$TMP/signer/zones/test.zone.new"
+	mv "$TMP/signer/zones/test.zone.new" "$TMP/signer/zones/test.zone"
+	knotc -c "$TMP/signer/knot.conf" zone-reload test. >/dev/null
+	wait_for 10 serial_is "$P_SIGNER" "$1"
+}
+ok "signer publishes serial 2" install_version 2026010102
+ok "(a) serial 2 reaches the secondary through the gate" wait_for 20 serial_is "$P_SEC" 2026010102
+ok "(a) serial 2 came by IXFR, applied to serial 1" grep -q "IXFR 2026010101 -> 2026010102 applied" "$TMP/gate.log"
+axfr_count() { kdig @127.0.0.1 -p "$P_SIGNER" test. AXFR -k "$TMP/tsig/kdig" +noall +answer | grep -c .; }
+ok "the IXFR result has as many records as an AXFR of the signer" \
+	eq "$(($(axfr_count) - 1))" "$(grep -c . "$TMP/dist/zones/test.zone")"
+ok "the gate was notified (no polling needed)" grep -q "NOTIFY from 127.0.0.1 accepted" "$TMP/gate.log"
+
+# --- (b) a broken serial is blocked; the secondary keeps serial 2
+ok "signer publishes the broken serial 3" install_version 2026010103
+ok "(b) the gate blocks serial 3 with rrsig.bogus, one line" \
+	wait_for 20 grep -qE "\[test\.\] serial 2026010103 blocked, keeping serial 2026010102: rrsig\.bogus" "$TMP/gate.log"
+ok "(b) the distribution file still holds serial 2" grep -qE 'SOA.* 2026010102 ' "$TMP/dist/zones/test.zone"
+ok "(b) the secondary keeps serial 2" serial_is "$P_SEC" 2026010102
+ok "(b) the report of serial 3 is in the state dir" \
+	jqe '.verdict == "blocked"' "$TMP/state/test.2026010103.zone.report.json"
+
+# --- (c) the next good serial passes again
+ok "signer publishes serial 4" install_version 2026010104
+ok "(c) serial 4 reaches the secondary" wait_for 20 serial_is "$P_SEC" 2026010104
+ok "(c) serial 4 came by IXFR from serial 2 (two deltas)" grep -q "IXFR 2026010102 -> 2026010104 applied" "$TMP/gate.log"
+
+# --- (d) NOTIFY with a wrong key, or from an address that is not the signer, is refused + logged
+kdig @127.0.0.1 -p "$P_GATE" test. NOTIFY -k "$TMP/wrong/kdig" +time=2 +retry=0 >"$TMP/d1" 2>&1
+ok "(d) NOTIFY signed with the wrong key is answered NOTAUTH" grep -q 'NOTAUTH' "$TMP/d1"
+ok "(d) ... and logged" grep -qE "\[test\.\] NOTIFY from 127.0.0.1 refused: TSIG key 'xfr-key\.?'" "$TMP/gate.log"
+kdig @127.0.0.1 -p "$P_GATE" test. NOTIFY +time=2 +retry=0 >"$TMP/d2" 2>&1
+ok "(d) unsigned NOTIFY is refused and logged" grep -q "refused: not TSIG-signed" "$TMP/gate.log"
+kdig @127.0.0.1 -p "$P_GATE" -b 127.0.0.2 test. NOTIFY -k "$TMP/tsig/kdig" +time=2 +retry=0 >"$TMP/d3" 2>&1
+ok "(d) NOTIFY from 127.0.0.2 is REFUSED" grep -q 'REFUSED' "$TMP/d3"
+ok "(d) ... and logged" grep -q "NOTIFY from 127.0.0.2 refused: not the signer" "$TMP/gate.log"
+kdig @127.0.0.1 -p "$P_GATE" test. NOTIFY -k "$TMP/tsig/kdig" +tcp +time=2 +retry=0 >"$TMP/d4" 2>&1
+ok "a good NOTIFY over TCP is answered NOERROR (TSIG-signed)" grep -q 'NOERROR' "$TMP/d4"
+ok "the secret never appears in the log" bash -c "! grep -qF '$(cut -d: -f3 "$TMP/tsig/kdig")' '$TMP/gate.log'"
+
+# --- SIGTERM: clean exit (under ASan this also checks for leaks)
+kill -TERM "$GATE"
+wait "$GATE"
+ok "gate exits 0 on SIGTERM" eq "$?" 0
+ok "gate log lines all carry the prefix" bash -c "! grep -v '^zonegate gate: ' '$TMP/gate.log'"
+if [ "$T_FAIL" -ne 0 ]; then
+	sed 's/^/# gate: /' "$TMP/gate.log"
+	cat "$T_LOG" | sed 's/^/# /'
+fi
+done_testing
