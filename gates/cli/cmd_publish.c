@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include "gates/cli/cli.h"
@@ -50,20 +49,6 @@ static void quarantine(const cli_verify_opts_t *o, const zg_report_t *rep)
 	fprintf(stderr, "zonegate: publish: candidate quarantined as %s\n", dst);
 }
 
-static int run_then(const char *cmd)
-{
-	pid_t pid = fork();
-	if (pid == 0) {
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
-	int st = 0;
-	if (pid < 0 || waitpid(pid, &st, 0) < 0) {
-		return -1;
-	}
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
 static int publish(cli_verify_opts_t *o)
 {
 	if (o->prev_path == NULL && access(o->to_path, F_OK) == 0) {
@@ -86,10 +71,11 @@ static int publish(cli_verify_opts_t *o)
 	}
 	fprintf(stderr, "zonegate: publish: %s installed as %s\n", o->zone_path, o->to_path);
 	if (o->then_cmd != NULL) {
-		int t = run_then(o->then_cmd);
+		char out[256];
+		int t = gate_hook_run(o->then_cmd, out, sizeof(out));
 		if (t != 0) {
-			fprintf(stderr, "zonegate: publish: --then command failed (status %d); the "
-			        "previous version is %s.prev\n", t, o->to_path);
+			fprintf(stderr, "zonegate: publish: --then command failed (status %d: %s); the "
+			        "previous version is %s.prev\n", t, out[0] ? out : "no output", o->to_path);
 			return CLI_EXIT_THEN_FAILED;
 		}
 	}

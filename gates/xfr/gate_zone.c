@@ -28,43 +28,6 @@ static bool serial_newer(uint32_t a, uint32_t b)
 
 /* Run cmd with its output captured: the first line comes back in out (the log stays one line
  * per event). Exit status, 128+signal, or -1. */
-static int run_cmd(const char *cmd, char *out, size_t outlen)
-{
-	int p[2];
-	out[0] = '\0';
-	if (pipe(p) != 0) {
-		return -1;
-	}
-	pid_t pid = fork();
-	if (pid == 0) {
-		dup2(p[1], STDOUT_FILENO);
-		dup2(p[1], STDERR_FILENO);
-		close(p[0]);
-		close(p[1]);
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
-	close(p[1]);
-	FILE *f = fdopen(p[0], "r");
-	char line[256];
-	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
-		if (out[0] == '\0') {
-			line[strcspn(line, "\n")] = '\0';
-			snprintf(out, outlen, "%s", line);
-		}
-	}
-	if (f != NULL) {
-		fclose(f);
-	} else {
-		close(p[0]);
-	}
-	int st = 0;
-	if (pid < 0 || waitpid(pid, &st, 0) < 0) {
-		return -1;
-	}
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
 static int load_opt(const gate_zone_t *z, const char *path, zg_zone_t **out)
 {
 	char msg[ZG_ERRMSG_LEN] = "";
@@ -162,7 +125,7 @@ static void install(gate_zone_t *z, const char *cand, uint32_t serial)
 		return;
 	}
 	char out[256];
-	int t = run_cmd(z->reload_cmd, out, sizeof(out));
+	int t = gate_hook_run(z->reload_cmd, out, sizeof(out));
 	if (t != 0) {
 		gate_log(LOG_ERR, z->origin, "serial %u installed, but the reload command failed "
 		         "(status %d: %s); previous version in %s.prev", serial, t,
