@@ -1,8 +1,20 @@
 /* nsec3.c -- NSEC3 hash (RFC 5155 5), base32hex (RFC 4648 7), type bitmaps (RFC 4034 4.1.2). */
+#include <pthread.h>
 #include <string.h>
 #include <openssl/evp.h>
 #include "verifier/name.h"
 #include "verifier/nsec3.h"
+
+/* SHA-1 fetched once (an implicit fetch per EVP_DigestInit takes a lock each time) and one
+ * digest context per thread, reused for every name. */
+static EVP_MD *SHA1_MD;
+static pthread_once_t SHA1_ONCE = PTHREAD_ONCE_INIT;
+static _Thread_local EVP_MD_CTX *HASH_CTX;
+
+static void fetch_sha1(void)
+{
+	SHA1_MD = EVP_MD_fetch(NULL, "SHA1", NULL);
+}
 
 zg_err_t zg_nsec3_hash(uint8_t alg, uint16_t iterations, const uint8_t *salt, size_t saltlen,
                        const uint8_t *name, uint8_t out[ZG_NSEC3_SHA1_LEN])
@@ -13,25 +25,27 @@ zg_err_t zg_nsec3_hash(uint8_t alg, uint16_t iterations, const uint8_t *salt, si
 	if (alg != 1) {
 		return ZG_EALGO;
 	}
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	if (md == NULL) {
-		return ZG_ENOMEM;
+	pthread_once(&SHA1_ONCE, fetch_sha1);
+	if (HASH_CTX == NULL) {
+		HASH_CTX = EVP_MD_CTX_new();
 	}
-	zg_err_t ret = ZG_EOK;
+	if (SHA1_MD == NULL || HASH_CTX == NULL) {
+		return SHA1_MD == NULL ? ZG_ECRYPTO : ZG_ENOMEM;
+	}
 	const uint8_t *in = name;
 	size_t inlen = zg_dname_len(name, ZG_DNAME_MAXLEN);
-	for (unsigned i = 0; i <= iterations && ret == ZG_EOK; i++) {
+	for (unsigned i = 0; i <= iterations; i++) {
 		unsigned olen = 0;
-		if (EVP_DigestInit_ex(md, EVP_sha1(), NULL) != 1 ||
-		    EVP_DigestUpdate(md, in, inlen) != 1 || EVP_DigestUpdate(md, salt, saltlen) != 1 ||
-		    EVP_DigestFinal_ex(md, out, &olen) != 1 || olen != ZG_NSEC3_SHA1_LEN) {
-			ret = ZG_ECRYPTO;
+		if (EVP_DigestInit_ex(HASH_CTX, SHA1_MD, NULL) != 1 ||
+		    EVP_DigestUpdate(HASH_CTX, in, inlen) != 1 ||
+		    EVP_DigestUpdate(HASH_CTX, salt, saltlen) != 1 ||
+		    EVP_DigestFinal_ex(HASH_CTX, out, &olen) != 1 || olen != ZG_NSEC3_SHA1_LEN) {
+			return ZG_ECRYPTO;
 		}
 		in = out;
 		inlen = ZG_NSEC3_SHA1_LEN;
 	}
-	EVP_MD_CTX_free(md);
-	return ret;
+	return ZG_EOK;
 }
 
 static int b32_value(uint8_t c)
