@@ -37,8 +37,9 @@ static int ptr_dname_cmp(const void *a, const void *b)
 	return zg_dname_cmp(*(const uint8_t *const *)a, *(const uint8_t *const *)b);
 }
 
-/* Sorted targets of every NS RR in the zone: an address record below a cut is glue only if
- * some NS names it. Returns NULL (and n = 0) if there are none or on ENOMEM. */
+/* Sorted in-zone targets of the NS RRs: an address record below a cut is glue only if some NS
+ * names it (out-of-zone targets, most of a TLD's, cannot name glue). NULL if there are none or
+ * on ENOMEM. */
 static const uint8_t **ns_targets(const zg_zone_t *z, size_t *n)
 {
 	size_t total = 0;
@@ -50,7 +51,10 @@ static const uint8_t **ns_targets(const zg_zone_t *z, size_t *n)
 	for (uint32_t i = 0; t != NULL && i < z->nrrsets; i++) {
 		const zg_rrset_t *s = &z->rrsets[i];
 		for (uint32_t k = 0; s->type == KNOT_RRTYPE_NS && k < s->rr_count; k++) {
-			t[(*n)++] = z->rrs[s->rr_first + k].rdata;
+			const uint8_t *target = z->rrs[s->rr_first + k].rdata;
+			if (zg_dname_under(target, z->origin)) {
+				t[(*n)++] = target;
+			}
 		}
 	}
 	if (t != NULL) {

@@ -74,6 +74,24 @@ int zg_dname_cmp(const uint8_t *a, const uint8_t *b)
 	return (na > 0) - (nb > 0);
 }
 
+size_t zg_dname_sort_key(const uint8_t *name, uint8_t out[ZG_DNAME_KEYLEN])
+{
+	uint8_t off[128];
+	unsigned n = label_offsets(name, off);
+	size_t len = 0;
+	while (n > 0) {
+		const uint8_t *l = name + off[--n];
+		for (uint8_t i = 1; i <= l[0]; i++) {
+			if (l[i] <= 1) {
+				out[len++] = 0x01;
+			}
+			out[len++] = l[i];
+		}
+		out[len++] = 0x00;
+	}
+	return len;
+}
+
 bool zg_dname_under(const uint8_t *name, const uint8_t *parent)
 {
 	unsigned ln = zg_dname_labels(name);

@@ -17,6 +17,15 @@ unsigned zg_dname_labels(const uint8_t *name);
 void zg_dname_lower(uint8_t *name);
 /*! \brief Canonical order of lowercased names: <0, 0, >0. */
 int zg_dname_cmp(const uint8_t *a, const uint8_t *b);
+#define ZG_DNAME_KEYLEN 768
+
+/*!
+ * \brief A key whose memcmp order (shorter first on a common prefix) is the canonical order of
+ *        lowercased names (RFC 4034 6.1): labels from the last to the first, each followed by
+ *        0x00, with label bytes 0x00 and 0x01 escaped as 0x01 0x00 / 0x01 0x01.
+ * \return key length (at most ZG_DNAME_KEYLEN)
+ */
+size_t zg_dname_sort_key(const uint8_t *name, uint8_t out[ZG_DNAME_KEYLEN]);
 /*! \brief True if name equals parent or lies below it. */
 bool zg_dname_under(const uint8_t *name, const uint8_t *parent);
 /*! \brief True if the first label is "*". */

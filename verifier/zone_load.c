@@ -19,6 +19,8 @@ typedef struct {
 	zg_raw_rr_t *raw;
 	size_t n, cap;
 	const uint8_t *last_owner;
+	const uint8_t *last_key;
+	uint16_t last_keylen;
 	zg_err_t err;
 	char *errmsg;
 	size_t errlen;
@@ -66,11 +68,16 @@ static const uint8_t *intern_owner(load_ctx_t *ctx, const uint8_t *owner, size_t
 		return ctx->last_owner;
 	}
 	uint8_t *copy = zg_arena_dup(ctx->zone->arena, owner, len);
-	if (copy != NULL) {
-		zg_dname_lower(copy);
-		ctx->last_owner = copy;
+	uint8_t key[ZG_DNAME_KEYLEN];
+	if (copy == NULL) {
+		return NULL;
 	}
-	return copy;
+	zg_dname_lower(copy);
+	size_t klen = zg_dname_sort_key(copy, key);
+	ctx->last_key = zg_arena_dup(ctx->zone->arena, key, klen);
+	ctx->last_keylen = (uint16_t)klen;
+	ctx->last_owner = copy;
+	return ctx->last_key != NULL ? copy : NULL;
 }
 
 static void on_record(zs_scanner_t *s)
@@ -102,7 +109,8 @@ static void on_record(zs_scanner_t *s)
 		}
 		gtype = (uint16_t)(rdata[0] << 8 | rdata[1]);
 	}
-	ctx->raw[ctx->n++] = (zg_raw_rr_t){ .owner = own, .rdata = rdata, .ttl = s->r_ttl,
+	ctx->raw[ctx->n++] = (zg_raw_rr_t){ .owner = own, .key = ctx->last_key,
+		.keylen = ctx->last_keylen, .rdata = rdata, .ttl = s->r_ttl,
 		.line = (uint32_t)s->line_counter, .type = s->r_type, .gtype = gtype, .rdlen = len };
 }
 

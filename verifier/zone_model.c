@@ -16,10 +16,19 @@ static int rdata_cmp(const uint8_t *a, uint16_t la, const uint8_t *b, uint16_t l
 	return (la > lb) - (la < lb);
 }
 
+/* Canonical order of owners through their sort keys (zg_dname_sort_key). */
+static int owner_cmp(const zg_raw_rr_t *a, const zg_raw_rr_t *b)
+{
+	if (a->key == b->key) {
+		return 0;
+	}
+	return rdata_cmp(a->key, a->keylen, b->key, b->keylen);
+}
+
 static int raw_cmp(const void *pa, const void *pb)
 {
 	const zg_raw_rr_t *a = pa, *b = pb;
-	int c = a->owner == b->owner ? 0 : zg_dname_cmp(a->owner, b->owner);
+	int c = owner_cmp(a, b);
 	if (c != 0) {
 		return c;
 	}
@@ -141,15 +150,15 @@ zg_err_t zg_zone_build(zg_zone_t *z, zg_raw_rr_t *raw, size_t n)
 	if (ret != ZG_EOK) {
 		return ret;
 	}
-	size_t i = 0;
+	size_t i = 0, name_start = 0;
 	while (i < n) {
-		if (z->nnames == 0 || zg_dname_cmp(raw[i].owner, z->names[z->nnames - 1].owner) != 0) {
+		if (z->nnames == 0 || owner_cmp(&raw[i], &raw[name_start]) != 0) {
 			z->names[z->nnames++] = (zg_name_t){ .owner = raw[i].owner,
 			                                     .rrset_first = z->nrrsets };
+			name_start = i;
 		}
 		size_t j = i + 1;
-		while (j < n && raw[j].gtype == raw[i].gtype &&
-		       (raw[j].owner == raw[i].owner || zg_dname_cmp(raw[j].owner, raw[i].owner) == 0)) {
+		while (j < n && raw[j].gtype == raw[i].gtype && owner_cmp(&raw[j], &raw[i]) == 0) {
 			j++;
 		}
 		add_rrset(z, raw, i, j);

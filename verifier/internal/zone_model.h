@@ -63,12 +63,14 @@ struct zg_zone {
 /* One parsed record before grouping (zone_load.c -> zone_model.c). */
 typedef struct {
 	const uint8_t *owner;
+	const uint8_t *key;  /* owner's canonical sort key (zg_dname_sort_key), shared per owner */
 	const uint8_t *rdata;
 	uint32_t ttl;
 	uint32_t line;
 	uint16_t type;
 	uint16_t gtype; /* grouping type: covered type for RRSIG */
 	uint16_t rdlen;
+	uint16_t keylen;
 } zg_raw_rr_t;
 
 /*! \brief Sort raw records and build names, RRsets and cut flags into zone (zone_model.c). */

@@ -50,6 +50,27 @@ static void names_sort_in_rfc4034_canonical_order(void **state)
 	}
 }
 
+static void sort_keys_order_names_canonically(void **state)
+{
+	(void)state;
+	static const char *order[] = { "example.", "a.example.", "yljkjljk.a.example.",
+		"Z.a.example.", "zABC.a.EXAMPLE.", "z.example.", "\\000.z.example.", "\\001.z.example.",
+		"*.z.example.", "a.z.example.", "a\\000.z.example.", "a\\001.z.example.",
+		"\\200.z.example." };
+	size_t n = sizeof(order) / sizeof(order[0]);
+	for (size_t i = 0; i + 1 < n; i++) {
+		uint8_t a[256], b[256], ka[ZG_DNAME_KEYLEN], kb[ZG_DNAME_KEYLEN];
+		assert_non_null(knot_dname_from_str(a, order[i], sizeof(a)));
+		assert_non_null(knot_dname_from_str(b, order[i + 1], sizeof(b)));
+		zg_dname_lower(a);
+		zg_dname_lower(b);
+		size_t la = zg_dname_sort_key(a, ka), lb = zg_dname_sort_key(b, kb);
+		int c = memcmp(ka, kb, la < lb ? la : lb);
+		assert_true(c < 0 || (c == 0 && la < lb));
+		assert_true(zg_dname_cmp(a, b) < 0); /* both orders agree */
+	}
+}
+
 static const char ZONE[] =
 	"$ORIGIN example.\n$TTL 300\n"
 	"@ IN SOA ns hostmaster 1 2 3 4 5\n@ IN NS ns\nns IN A 192.0.2.1\n"
@@ -182,6 +203,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(names_sort_in_rfc4034_canonical_order),
+		cmocka_unit_test(sort_keys_order_names_canonically),
 		cmocka_unit_test(zone_groups_rrsets_and_marks_cuts),
 		cmocka_unit_test(duplicates_are_removed_and_ttl_mismatch_flagged),
 		cmocka_unit_test(embedded_names_are_lowercased_for_rfc4034_types),
