@@ -193,6 +193,14 @@ static int zone_key(pctx_t *c, void *obj, const char *key, yaml_node_t *v)
 	if (strcmp(key, "timeout") == 0) {
 		return set_ms(c, v, key, &z->timeout_ms);
 	}
+	if (strcmp(key, "expiry-margin") == 0 || strcmp(key, "stale-after") == 0) {
+		uint64_t ms = 0;
+		if (set_ms(c, v, key, &ms) != 0) {
+			return -1;
+		}
+		*(key[0] == 'e' ? &z->expiry_margin_s : &z->stale_s) = ms / 1000;
+		return 0;
+	}
 	if (strcmp(key, "distribution") == 0) {
 		return each_key(c, v, key, z, dist_key);
 	}

@@ -67,6 +67,17 @@ static int zone_start(gate_zone_t *z)
 	return 0;
 }
 
+/* The state database: corrupt, unreadable or missing with a served version is fatal. */
+static int zone_state(gate_zone_t *z, bool init)
+{
+	char err[1024];
+	if (gate_state_open(z, init ? GATE_STATE_INIT : GATE_STATE_RUN, err, sizeof(err)) != 0) {
+		gate_log(LOG_ERR, z->origin, "%s", err);
+		return -1;
+	}
+	return gate_state_load(z);
+}
+
 static int poll_timeout(const gate_conf_t *conf)
 {
 	uint64_t now = gate_now_ms(), next = now + 60000;
@@ -103,7 +114,7 @@ static void loop(gate_conf_t *conf, gate_listen_t *l)
 	}
 }
 
-int gate_run(const char *config_path)
+int gate_run(const char *config_path, bool init)
 {
 	gate_conf_t conf;
 	gate_listen_t *l = NULL;
@@ -114,7 +125,7 @@ int gate_run(const char *config_path)
 	}
 	int rc = 2;
 	for (size_t i = 0; i < conf.nzones; i++) {
-		if (zone_start(&conf.zones[i]) != 0) {
+		if (zone_start(&conf.zones[i]) != 0 || zone_state(&conf.zones[i], init) != 0) {
 			goto out;
 		}
 	}
@@ -127,6 +138,9 @@ int gate_run(const char *config_path)
 	gate_log(LOG_NOTICE, NULL, "stopped");
 	rc = 0;
 out:
+	for (size_t i = 0; i < conf.nzones; i++) {
+		gate_state_close(&conf.zones[i]);
+	}
 	gate_listen_close(l);
 	gate_conf_free(&conf);
 	return rc;

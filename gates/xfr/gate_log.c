@@ -1,6 +1,7 @@
 /* gate_log.c -- the daemon's log: one line per event on stderr, zone in brackets. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 #include "gates/xfr/gate_xfr.h"
 
@@ -43,4 +44,33 @@ uint64_t gate_now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+int64_t gate_wall_now(void)
+{
+	const char *env = getenv("ZONEGATE_GATE_NOW");
+	int64_t now = (int64_t)time(NULL);
+	if (env == NULL || env[0] == '\0') {
+		return now;
+	}
+	char *end = NULL;
+	long long v = strtoll(env[0] == '+' ? env + 1 : env, &end, 10);
+	if (*end != '\0') {
+		return now;
+	}
+	return env[0] == '+' ? now + v : v;
+}
+
+void gate_fmt_duration(int64_t secs, char *buf, size_t size)
+{
+	uint64_t s = secs < 0 ? (uint64_t)-secs : (uint64_t)secs;
+	if (s >= 86400) {
+		snprintf(buf, size, "%llud %lluh", (unsigned long long)(s / 86400),
+		         (unsigned long long)(s % 86400 / 3600));
+	} else if (s >= 3600) {
+		snprintf(buf, size, "%lluh %llum", (unsigned long long)(s / 3600),
+		         (unsigned long long)(s % 3600 / 60));
+	} else {
+		snprintf(buf, size, "%llus", (unsigned long long)s);
+	}
 }

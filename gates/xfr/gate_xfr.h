@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/socket.h>
 #include <syslog.h>
 #include <libknot/libknot.h>
@@ -33,11 +34,18 @@ typedef struct {
 	char policy_path[GATE_PATH_MAX];
 	uint64_t fixed_time;         /* verify at this UNIX time (tests); 0: the clock */
 	uint64_t refresh_ms, retry_ms, timeout_ms;
+	uint64_t expiry_margin_s;    /* expiry guard: critical below this (default 48 h) */
+	uint64_t stale_s;            /* staleness: no new serial / no answer for longer; 0 off */
 	/* runtime */
 	bool has_served, has_candidate;
 	uint32_t served, candidate;  /* served serial; last candidate serial seen */
 	int candidate_verdict;       /* 0 pass, 1 blocked, 2 unverified */
 	uint64_t due_ms;             /* next SOA check (monotonic ms) */
+	int64_t served_expires;      /* earliest RRSIG expiration of the served version; 0 unknown */
+	int64_t last_contact;        /* last SOA answer from the signer (wall clock) */
+	int64_t last_new;            /* last new serial from the signer (wall clock) */
+	bool hold;
+	struct sqlite3 *db;          /* gate_state.c */
 } gate_zone_t;
 
 typedef struct {
@@ -57,6 +65,11 @@ int gate_key_load(const char *path, knot_tsig_key_t *key, char *err, size_t errl
 /* gate_log.c: one line on stderr, zone in brackets; never secrets. */
 void gate_log(int prio, const char *zone, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 uint64_t gate_now_ms(void);
+/* Wall clock in UNIX seconds for the expiry guard, staleness and the state; the environment
+ * variable ZONEGATE_GATE_NOW (UNIX seconds, or +SECONDS added to the clock) injects it in tests. */
+int64_t gate_wall_now(void);
+/* "27d 3h", "5h 12m", "40s" (sign dropped) */
+void gate_fmt_duration(int64_t secs, char *buf, size_t size);
 
 /* gate_dns.c: SOA serial and AXFR from the signer over TCP, TSIG on every message. */
 int gate_dns_soa(const gate_zone_t *z, uint32_t *serial, char *err, size_t errlen);
@@ -87,6 +100,33 @@ void gate_listen_handle(gate_listen_t *l, int fd);
 /* gate_zone.c: one check of a zone: SOA, transfer, verify, install + reload or keep. */
 void gate_zone_init(gate_zone_t *z);
 void gate_zone_check(gate_zone_t *z);
+bool gate_serial_newer(uint32_t a, uint32_t b); /* RFC 1982: a is newer than b */
+/* the expiry guard: one line while an incident is open (warning; critical below the margin) */
+void gate_expiry_guard(gate_zone_t *z);
+/* staleness: the signer answered (fresh: with a new serial) / did not answer */
+void gate_stale_answered(gate_zone_t *z, uint32_t soa, bool fresh);
+void gate_stale_unreachable(gate_zone_t *z, const char *err);
+
+/* gate_state.c: SQLite in STATE_DIR/gate.db (WAL, one transaction per event). */
+enum { GATE_STATE_RUN, GATE_STATE_INIT, GATE_STATE_READ };
+int gate_state_open(gate_zone_t *z, int mode, char *err, size_t errlen);
+void gate_state_close(gate_zone_t *z);
+const char *gate_verdict_name(int verdict);
+int gate_state_version(gate_zone_t *z, uint32_t serial, int verdict, const char *report,
+                       int64_t expires, const char *finding);
+/* user NULL: the gate served a passing version; else an approval of a blocked one */
+int gate_state_served(gate_zone_t *z, uint32_t serial, int64_t expires, const char *user,
+                      const char *reason, const char *findings);
+int gate_state_meta(gate_zone_t *z, const char *key, int64_t value);
+int gate_state_audit(gate_zone_t *z, const char *user, const char *action, uint32_t serial,
+                     const char *reason, const char *findings);
+
+/* gate_status.c */
+int gate_state_load(gate_zone_t *z);
+bool gate_state_is_blocked(gate_zone_t *z, uint32_t serial);
+bool gate_incident_open(const gate_zone_t *z);
+int gate_status(const char *config_path, FILE *out);
 
 /* gate_daemon.c */
-int gate_run(const char *config_path);
+/* init: create the state database even though a version is already served (adopt it) */
+int gate_run(const char *config_path, bool init);

@@ -18,10 +18,10 @@ void gate_zone_init(gate_zone_t *z)
 	z->refresh_ms = 60000;
 	z->retry_ms = 10000;
 	z->timeout_ms = 10000;
+	z->expiry_margin_s = 48 * 3600;
 }
 
-/* RFC 1982: a is newer than b */
-static bool serial_newer(uint32_t a, uint32_t b)
+bool gate_serial_newer(uint32_t a, uint32_t b)
 {
 	return a != b && (int32_t)(a - b) > 0;
 }
@@ -70,8 +70,22 @@ static void write_report(const char *path, const zg_report_t *rep)
 
 /* Verify cand like `zonegate verify --prev DIST [--ds] [--policy] [--time]`: 0 pass, 1 blocked,
  * 2 could not verify. The first finding goes to why. */
+/* The earliest RRSIG expiration over all keys; 0 when there is none. */
+static int64_t report_expires(const zg_report_t *rep)
+{
+	const zg_report_key_t *k = NULL;
+	size_t n = zg_report_keys(rep, &k);
+	int64_t e = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (k[i].has_expiration && (e == 0 || k[i].earliest_expiration < e)) {
+			e = k[i].earliest_expiration;
+		}
+	}
+	return e;
+}
+
 static int verify_candidate(const gate_zone_t *z, const char *cand, const char *report,
-                            char *why, size_t whylen)
+                            int64_t *expires, char *why, size_t whylen)
 {
 	zg_policy_t policy = zg_policy_default();
 	zg_zone_t *zone = NULL, *prev = NULL, *ds = NULL;
@@ -99,6 +113,7 @@ static int verify_candidate(const gate_zone_t *z, const char *cand, const char *
 		goto out;
 	}
 	write_report(report, rep);
+	*expires = report_expires(rep);
 	rc = zg_report_verdict(rep) == ZG_VERDICT_PASS ? 0 : 1;
 	first_finding(rep, why, whylen);
 out:
@@ -110,7 +125,7 @@ out:
 }
 
 /* The verified candidate goes to distribution; then the reload hook. */
-static void install(gate_zone_t *z, const char *cand, uint32_t serial)
+static void install(gate_zone_t *z, const char *cand, uint32_t serial, int64_t expires)
 {
 	char err[512];
 	if (gate_atomic_install(cand, z->dist_file, true, err, sizeof(err)) != 0) {
@@ -119,6 +134,8 @@ static void install(gate_zone_t *z, const char *cand, uint32_t serial)
 	}
 	z->served = serial;
 	z->has_served = true;
+	z->served_expires = expires;
+	gate_state_served(z, serial, expires, NULL, NULL, NULL);
 	if (z->reload_cmd[0] == '\0') {
 		gate_log(LOG_NOTICE, z->origin, "serial %u passed, installed as %s", serial,
 		         z->dist_file);
@@ -159,6 +176,7 @@ static void transfer_and_gate(gate_zone_t *z, uint32_t soa)
 {
 	char cand[GATE_PATH_MAX + 1100], report[GATE_PATH_MAX + 1200], err[1024];
 	uint32_t serial = 0;
+	int64_t expires = 0;
 	snprintf(cand, sizeof(cand), "%s/%s%u.zone", z->state_dir, z->origin, soa);
 	if (fetch(z, cand, soa, &serial, err, sizeof(err)) != 0) {
 		gate_log(LOG_ERR, z->origin, "transfer of serial %u failed: %s", soa, err);
@@ -167,9 +185,11 @@ static void transfer_and_gate(gate_zone_t *z, uint32_t soa)
 	z->candidate = serial;
 	z->has_candidate = true;
 	snprintf(report, sizeof(report), "%s.report.json", cand);
-	z->candidate_verdict = verify_candidate(z, cand, report, err, sizeof(err));
+	z->candidate_verdict = verify_candidate(z, cand, report, &expires, err, sizeof(err));
+	gate_state_version(z, serial, z->candidate_verdict, report, expires,
+	                   z->candidate_verdict == 0 ? NULL : err);
 	if (z->candidate_verdict == 0) {
-		install(z, cand, serial);
+		install(z, cand, serial, expires);
 		return;
 	}
 	gate_log(LOG_ERR, z->origin, "serial %u %s, keeping serial %u: %s", serial,
@@ -181,16 +201,20 @@ void gate_zone_check(gate_zone_t *z)
 	char err[512];
 	uint32_t soa = 0;
 	if (gate_dns_soa(z, &soa, err, sizeof(err)) != 0) {
-		gate_log(LOG_WARNING, z->origin, "SOA check: %s", err);
+		gate_stale_unreachable(z, err);
 		z->due_ms = gate_now_ms() + z->retry_ms;
+		gate_expiry_guard(z);
 		return;
 	}
 	z->due_ms = gate_now_ms() + z->refresh_ms;
-	if (z->has_candidate && !serial_newer(soa, z->candidate)) {
-		return; /* nothing new since the last candidate (passed or blocked) */
+	/* new: newer than the last candidate (passed or blocked) and than the served version */
+	bool fresh = (!z->has_candidate || gate_serial_newer(soa, z->candidate)) &&
+	             (!z->has_served || gate_serial_newer(soa, z->served));
+	gate_stale_answered(z, soa, fresh);
+	if (fresh && gate_state_is_blocked(z, soa)) {
+		gate_log(LOG_INFO, z->origin, "serial %u was blocked before: not transferred again", soa);
+	} else if (fresh) {
+		transfer_and_gate(z, soa);
 	}
-	if (z->has_served && !serial_newer(soa, z->served)) {
-		return;
-	}
-	transfer_and_gate(z, soa);
+	gate_expiry_guard(z);
 }

@@ -97,8 +97,11 @@ version 2026010101 'txt TXT "one"'
 version 2026010102 'txt TXT "two"'
 version 2026010103 'txt TXT "three"'
 version 2026010104 'txt TXT "four"'
+version 2026010105 'txt TXT "five"'
 # serial 3 is broken after signing: the data of www A no longer matches its RRSIG
-sed -i -E 's/^(www\.test\.[[:space:]].*[[:space:]]A[[:space:]]+)192\.0\.2\.1$/\1192.0.2.99/' "$TMP/v2026010103.zone"
+for s in 2026010103 2026010105; do
+	sed -i -E 's/^(www\.test\.[[:space:]].*[[:space:]]A[[:space:]]+)192\.0\.2\.1$/\1192.0.2.99/' "$TMP/v$s.zone"
+done
 ok "the broken version differs from its signed data" grep -q '192.0.2.99' "$TMP/v2026010103.zone"
 
 knot_head() { # knot_head DIR PORT
@@ -209,6 +212,7 @@ gate:
       state-dir: $TMP/state
       refresh: 30s
       retry: 1s
+      stale-after: 1d
       distribution:
         file: $TMP/dist/zones/test.zone
         knot-conf: $TMP/dist/knot.conf
@@ -222,6 +226,12 @@ printf 'gate:\n  zones:\n    - origin: test.\n      colour: blue\n' >"$TMP/bad.y
 "$ZG" gate --config "$TMP/bad.yaml" 2>"$TMP/bad.err"
 ok "unknown key in gate: exits 2" eq "$?" 2
 ok "unknown key is named with file:line" grep -q "bad.yaml:4: .*colour" "$TMP/bad.err"
+
+# --- the shipped example parses (its key path pointed at this test's key)
+sed "s#/etc/zonegate/xfr.key#$TMP/tsig/tsig.conf#" "$SOURCE_ROOT/deploy/examples/gate.yaml" >"$TMP/example.yaml"
+ok "deploy/examples/gate.yaml passes gate conf-check" "$ZG" gate conf-check "$TMP/example.yaml"
+"$ZG" gate conf-check "$TMP/bad.yaml" 2>"$TMP/bad2.err"
+ok "gate conf-check rejects the bad config with exit 2" eq "$?" 2
 
 # --- (a) a good serial reaches the secondary
 start_knotd "$TMP/signer"
@@ -279,13 +289,76 @@ kdig @127.0.0.1 -p "$P_GATE" test. NOTIFY -k "$TMP/tsig/kdig" +tcp +time=2 +retr
 ok "a good NOTIFY over TCP is answered NOERROR (TSIG-signed)" grep -q 'NOERROR' "$TMP/d4"
 ok "the secret never appears in the log" bash -c "! grep -qF '$(cut -d: -f3 "$TMP/tsig/kdig")' '$TMP/gate.log'"
 
+# --- (e) state: gate status while the gate runs (SQLite in the state dir, WAL)
+"$ZG" gate status --config "$TMP/gate.yaml" >"$TMP/st1" 2>&1
+ok "(e) gate status exits 0" eq "$?" 0
+ok "(e) status: served serial 4" grep -qx "  served serial: 2026010104" "$TMP/st1"
+ok "(e) status: last candidate 4 passed" grep -qx "  last candidate: 2026010104 pass" "$TMP/st1"
+ok "(e) status: earliest RRSIG expiration of the served version, about 4 weeks ahead" \
+	grep -qE "^  earliest RRSIG expiration: 20.* \(in 2[78]d " "$TMP/st1"
+ok "(e) status: no open incident" grep -qx "  open incident: none" "$TMP/st1"
+ok "signer publishes the broken serial 5" install_version 2026010105
+ok "(e) serial 5 is blocked" wait_for 20 grep -q "serial 2026010105 blocked, keeping serial 2026010104" "$TMP/gate.log"
+# --- (f) expiry guard, real clock: a warning with the time left (28 days > the 48 h margin)
+ok "(f) expiry guard warns with the time left of serial 4" \
+	grep -qE "^zonegate gate: warning: \[test\.\] expiry guard: serial 2026010105 blocked; the served serial 2026010104's earliest RRSIG expires in 2[78]d " "$TMP/gate.log"
+"$ZG" gate status --config "$TMP/gate.yaml" >"$TMP/st2" 2>&1
+ok "(e) status: the open incident is serial 5" grep -qE "^  open incident: serial 2026010105 blocked since .*: rrsig\.bogus" "$TMP/st2"
+ok "(e) status: last candidate 5 blocked" grep -qE "^  last candidate: 2026010105 blocked: rrsig\.bogus" "$TMP/st2"
+dbq() { python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$TMP/state/gate.db" "$1"; }
+ok "(e) the database is in WAL mode" eq "$(dbq 'PRAGMA journal_mode')" wal
+ok "(e) audit log: serial 5 blocked, by the gate, with the finding" \
+	eq "$(dbq "SELECT count(*) FROM audit WHERE serial = 2026010105 AND action = 'blocked' AND user = 'gate' AND findings LIKE 'rrsig.bogus%'")" 1
+ok "(e) versions: 5 seen, report path recorded" \
+	eq "$(dbq "SELECT report FROM versions WHERE serial = 2026010105")" "$TMP/state/test.2026010105.zone.report.json"
+
 # --- SIGTERM: clean exit (under ASan this also checks for leaks)
 kill -TERM "$GATE"
 wait "$GATE"
 ok "gate exits 0 on SIGTERM" eq "$?" 0
 ok "gate log lines all carry the prefix" bash -c "! grep -v '^zonegate gate: ' '$TMP/gate.log'"
+
+run_gate() { # run_gate LOG CLOCK: the gate in the background, clock injected
+	ZONEGATE_GATE_NOW=$2 setsid "$ZG" gate --config "$TMP/gate.yaml" >/dev/null 2>"$1" </dev/null &
+	GATE=$!
+	PIDS+=($GATE)
+}
+stop_gate() { kill -TERM "$GATE"; wait "$GATE"; }
+# --- (g) restart 27 days later (clock injected): serial 5 is not transferred again, the guard is
+# critical (about 1 day left < 48 h) and the signer is stale (no new serial for 27 days > 1d)
+run_gate "$TMP/gate2.log" "+$((27 * 86400))"
+ok "(g) after a restart the blocked serial 5 is the open incident" \
+	wait_for 10 grep -q "\[test\.\] open incident: serial 2026010105 blocked (rrsig.bogus" "$TMP/gate2.log"
+ok "(g) expiry guard is critical below the 48 h margin" \
+	wait_for 10 grep -qE "^zonegate gate: critical: \[test\.\] expiry guard: serial 2026010105 blocked; the served serial 2026010104's earliest RRSIG expires in [0-9]+[hd] .*below the margin of 2d 0h" "$TMP/gate2.log"
+ok "(g) staleness: no new serial for 27 days" \
+	grep -qE "warning: \[test\.\] stale: the signer has produced no new serial for 27d " "$TMP/gate2.log"
+ok "(g) serial 5 was not transferred again" bash -c "! grep -qE 'IXFR|AXFR|blocked, keeping' '$TMP/gate2.log'"
+stop_gate
+ok "(g) gate exits 0" eq "$?" 0
+# --- (h) the signer is down, 3 days after the last answer: unreachable is stale too
+knotc -c "$TMP/signer/knot.conf" stop >/dev/null
+run_gate "$TMP/gate3.log" "+$((30 * 86400))"
+ok "(h) staleness: the signer has not answered for 3 days" \
+	wait_for 10 grep -qE "warning: \[test\.\] stale: the signer has not answered for 3d " "$TMP/gate3.log"
+stop_gate
+# --- (i) a corrupt or missing state database stops the gate: no silent fresh start
+cp "$TMP/state/gate.db" "$TMP/gate.db.good"
+printf 'this is not a database at all, it was overwritten' |
+	dd of="$TMP/state/gate.db" bs=1 conv=notrunc status=none
+"$ZG" gate --config "$TMP/gate.yaml" 2>"$TMP/i1"
+ok "(i) corrupt state database: exit 2" eq "$?" 2
+ok "(i) ... one clear error line" bash -c "[ \$(grep -c 'error:' '$TMP/i1') = 1 ] && grep -q 'error: \[test\.\] state database .*gate.db is corrupt or unreadable' '$TMP/i1'"
+"$ZG" gate status --config "$TMP/gate.yaml" >/dev/null 2>"$TMP/i2"
+ok "(i) gate status on it: exit 2" eq "$?" 2
+rm -f "$TMP/state/gate.db" "$TMP/state/gate.db-wal" "$TMP/state/gate.db-shm"
+"$ZG" gate --config "$TMP/gate.yaml" 2>"$TMP/i3"
+ok "(i) missing state database with a served version: exit 2" eq "$?" 2
+ok "(i) ... says why" grep -q "state database .*gate.db is missing while a version is served" "$TMP/i3"
 if [ "$T_FAIL" -ne 0 ]; then
-	sed 's/^/# gate: /' "$TMP/gate.log"
+	for f in gate.log gate2.log gate3.log i1 i3 st1 st2; do
+		sed "s/^/# $f: /" "$TMP/$f" 2>/dev/null
+	done
 	cat "$T_LOG" | sed 's/^/# /'
 fi
 done_testing

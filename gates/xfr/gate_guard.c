@@ -1,0 +1,68 @@
+/* gate_guard.c -- what blocking costs: the expiry guard (while new versions keep failing, the
+ * served version's signatures age: time left before its earliest RRSIG expires, critical below
+ * the margin) and staleness (no new serial, or no answer, from the signer for too long). */
+#include <stdio.h>
+#include "gates/cli/cli.h"
+#include "gates/xfr/gate_xfr.h"
+
+void gate_expiry_guard(gate_zone_t *z)
+{
+	if (!z->has_candidate || z->candidate_verdict == 0 ||
+	    (z->has_served && !gate_serial_newer(z->candidate, z->served))) {
+		return; /* the newest version passed: nothing is held back */
+	}
+	const char *what = z->candidate_verdict == 1 ? "blocked" : "not verified";
+	if (!z->has_served) {
+		gate_log(LOG_CRIT, z->origin, "expiry guard: serial %u %s and no version is served",
+		         z->candidate, what);
+		return;
+	}
+	if (z->served_expires <= 0) {
+		gate_log(LOG_WARNING, z->origin, "expiry guard: serial %u %s; the earliest RRSIG "
+		         "expiration of the served serial %u is unknown", z->candidate, what, z->served);
+		return;
+	}
+	char left[64], at[64], margin[64];
+	int64_t secs = z->served_expires - gate_wall_now();
+	gate_fmt_duration(secs, left, sizeof(left));
+	gate_fmt_duration((int64_t)z->expiry_margin_s, margin, sizeof(margin));
+	cli_time_str((uint64_t)z->served_expires, at, sizeof(at));
+	bool crit = secs < (int64_t)z->expiry_margin_s;
+	gate_log(crit ? LOG_CRIT : LOG_WARNING, z->origin, "expiry guard: serial %u %s; the served "
+	         "serial %u's earliest RRSIG %s %s%s (%s)%s%s", z->candidate, what, z->served,
+	         secs >= 0 ? "expires in" : "expired", left, secs >= 0 ? "" : " ago", at,
+	         crit ? ", below the margin of " : "", crit ? margin : "");
+}
+
+/* The signer answered with serial soa (fresh: newer than anything seen). */
+void gate_stale_answered(gate_zone_t *z, uint32_t soa, bool fresh)
+{
+	int64_t now = gate_wall_now();
+	if (fresh || z->last_new == 0) {
+		z->last_new = now;
+		gate_state_meta(z, "last_new", now);
+	}
+	z->last_contact = now;
+	gate_state_meta(z, "last_contact", now);
+	if (z->stale_s > 0 && now - z->last_new > (int64_t)z->stale_s) {
+		char d[64], at[64];
+		gate_fmt_duration(now - z->last_new, d, sizeof(d));
+		gate_log(LOG_WARNING, z->origin, "stale: the signer has produced no new serial for %s "
+		         "(still %u, the last new one came %s)", d, soa, cli_time_str((uint64_t)z->last_new, at,
+		                                                          sizeof(at)));
+	}
+}
+
+/* The SOA query failed with err. */
+void gate_stale_unreachable(gate_zone_t *z, const char *err)
+{
+	int64_t now = gate_wall_now();
+	if (z->stale_s > 0 && z->last_contact > 0 && now - z->last_contact > (int64_t)z->stale_s) {
+		char d[64];
+		gate_fmt_duration(now - z->last_contact, d, sizeof(d));
+		gate_log(LOG_WARNING, z->origin, "stale: the signer has not answered for %s: %s", d,
+		         err);
+		return;
+	}
+	gate_log(LOG_WARNING, z->origin, "SOA check: %s", err);
+}

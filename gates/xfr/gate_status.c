@@ -1,0 +1,189 @@
+/* gate_status.c -- reading the gate's state: the daemon's view at start (served serial and its
+ * earliest RRSIG expiration, last candidate, contact times, hold) and `zonegate gate status`. */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+#include "gates/cli/cli.h"
+#include "gates/xfr/gate_xfr.h"
+
+typedef struct {
+	bool found;
+	int64_t serial, time, expires;
+	char verdict[16];
+	char text[512];
+} row_t;
+
+/* First row of sql bound to one optional integer: columns serial, time, expires, verdict, text. */
+static int row(struct sqlite3 *db, const char *sql, const int64_t *param, row_t *r)
+{
+	sqlite3_stmt *st = NULL;
+	memset(r, 0, sizeof(*r));
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		return -1;
+	}
+	if (param != NULL) {
+		sqlite3_bind_int64(st, 1, *param);
+	}
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		r->found = true;
+		r->serial = sqlite3_column_int64(st, 0);
+		r->time = sqlite3_column_int64(st, 1);
+		r->expires = sqlite3_column_int64(st, 2);
+		const unsigned char *v = sqlite3_column_text(st, 3), *t = sqlite3_column_text(st, 4);
+		snprintf(r->verdict, sizeof(r->verdict), "%s", v ? (const char *)v : "");
+		snprintf(r->text, sizeof(r->text), "%s", t ? (const char *)t : "");
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+static const char SQL_SERVED[] =
+	"SELECT serial, since, expires, '', '' FROM served WHERE id = 1";
+static const char SQL_LAST[] =
+	"SELECT serial, seen, expires, verdict, finding FROM versions ORDER BY id DESC LIMIT 1";
+static const char SQL_PASSED[] = "SELECT serial, seen, expires, verdict, finding FROM versions "
+	"WHERE serial = ? AND verdict = 'pass' ORDER BY id DESC LIMIT 1";
+static const char SQL_BLOCKED[] =
+	"SELECT serial, since, 0, state, finding FROM blocked WHERE serial = ?";
+
+static int64_t meta(struct sqlite3 *db, const char *key)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t v = 0;
+	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL) ==
+	    SQLITE_OK) {
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			v = sqlite3_column_int64(st, 0);
+		}
+	}
+	sqlite3_finalize(st);
+	return v;
+}
+
+bool gate_state_is_blocked(gate_zone_t *z, uint32_t serial)
+{
+	row_t r;
+	const int64_t s = serial;
+	return row(z->db, SQL_BLOCKED, &s, &r) == 0 && r.found && strcmp(r.verdict, "blocked") == 0;
+}
+
+/* The served serial comes from the distribution file; the database adds its expiration. */
+static void load_served(gate_zone_t *z)
+{
+	row_t r;
+	if (!z->has_served || row(z->db, SQL_SERVED, NULL, &r) != 0) {
+		return;
+	}
+	if (r.found && r.serial == z->served) {
+		z->served_expires = r.expires;
+		return;
+	}
+	const int64_t s = z->served;
+	if (row(z->db, SQL_PASSED, &s, &r) == 0 && r.found) {
+		z->served_expires = r.expires;
+	}
+	gate_log(LOG_NOTICE, z->origin, "state: recording serial %u (the distribution file) as served",
+	         z->served);
+	gate_state_served(z, z->served, z->served_expires, NULL, NULL, NULL);
+}
+
+int gate_state_load(gate_zone_t *z)
+{
+	row_t r;
+	load_served(z);
+	if (row(z->db, SQL_LAST, NULL, &r) != 0) {
+		gate_log(LOG_ERR, z->origin, "state: cannot read: %s", sqlite3_errmsg(z->db));
+		return -1;
+	}
+	/* a version that could not be verified is tried again */
+	if (r.found && strcmp(r.verdict, "unverified") != 0) {
+		z->has_candidate = true;
+		z->candidate = (uint32_t)r.serial;
+		z->candidate_verdict = strcmp(r.verdict, "pass") == 0 ? 0 : 1;
+	}
+	z->last_contact = meta(z->db, "last_contact");
+	z->last_new = meta(z->db, "last_new");
+	z->hold = meta(z->db, "hold") != 0;
+	if (gate_incident_open(z)) {
+		gate_log(LOG_WARNING, z->origin, "open incident: serial %u blocked (%s), serving %u; it "
+		         "is not transferred again", z->candidate, r.text, z->served);
+	}
+	return 0;
+}
+
+bool gate_incident_open(const gate_zone_t *z)
+{
+	return z->has_candidate && z->candidate_verdict == 1 &&
+	       (!z->has_served || gate_serial_newer(z->candidate, z->served));
+}
+
+static void print_expiry(FILE *out, int64_t expires, int64_t now)
+{
+	char tb[64], db[64];
+	if (expires <= 0) {
+		fputs("  earliest RRSIG expiration: unknown\n", out);
+		return;
+	}
+	gate_fmt_duration(expires - now, db, sizeof(db));
+	fprintf(out, "  earliest RRSIG expiration: %s (%s %s)\n",
+	        cli_time_str((uint64_t)expires, tb, sizeof(tb)), expires >= now ? "in" : "expired",
+	        db);
+}
+
+static void print_zone(FILE *out, gate_zone_t *z)
+{
+	row_t served, last, blk;
+	char tb[64];
+	int64_t now = gate_wall_now();
+	row(z->db, SQL_SERVED, NULL, &served);
+	row(z->db, SQL_LAST, NULL, &last);
+	fprintf(out, "zone %s\n", z->origin);
+	if (served.found) {
+		fprintf(out, "  served serial: %lld\n", (long long)served.serial);
+	} else {
+		fputs("  served serial: none\n", out);
+	}
+	print_expiry(out, served.found ? served.expires : 0, now);
+	if (last.found) {
+		fprintf(out, "  last candidate: %lld %s%s%s\n", (long long)last.serial, last.verdict,
+		        last.text[0] ? ": " : "", last.text);
+	} else {
+		fputs("  last candidate: none\n", out);
+	}
+	bool open = last.found && row(z->db, SQL_BLOCKED, &last.serial, &blk) == 0 && blk.found &&
+	            strcmp(blk.verdict, "blocked") == 0 &&
+	            (!served.found || gate_serial_newer((uint32_t)last.serial,
+	                                                (uint32_t)served.serial));
+	if (open) {
+		fprintf(out, "  open incident: serial %lld blocked since %s: %s\n", (long long)blk.serial,
+		        cli_time_str((uint64_t)blk.time, tb, sizeof(tb)), blk.text);
+	} else {
+		fputs("  open incident: none\n", out);
+	}
+	fprintf(out, "  hold: %s\n", meta(z->db, "hold") ? "yes" : "no");
+}
+
+int gate_status(const char *config_path, FILE *out)
+{
+	gate_conf_t conf;
+	char err[1024];
+	if (gate_conf_load(config_path, &conf, err, sizeof(err)) != 0) {
+		fprintf(stderr, "zonegate: gate status: %s\n", err);
+		return 2;
+	}
+	int rc = 0;
+	for (size_t i = 0; i < conf.nzones; i++) {
+		gate_zone_t *z = &conf.zones[i];
+		if (gate_state_open(z, GATE_STATE_READ, err, sizeof(err)) != 0) {
+			fprintf(stderr, "zonegate: gate status: [%s] %s\n", z->origin, err);
+			rc = 2;
+			continue;
+		}
+		print_zone(out, z);
+		gate_state_close(z);
+	}
+	gate_conf_free(&conf);
+	return rc;
+}
