@@ -9,12 +9,17 @@ static void gate_usage(FILE *out)
 	fputs("usage: zonegate gate --config FILE [--init]\n"
 	      "       zonegate gate status --config FILE\n"
 	      "       zonegate gate conf-check FILE\n"
+	      "       zonegate gate approve|reject ZONE SERIAL --reason TEXT --config FILE\n"
+	      "       zonegate gate hold ZONE --reason TEXT --config FILE\n"
+	      "       zonegate gate resume ZONE [--reason TEXT] --config FILE\n"
 	      "  runs the XFR gate: NOTIFY/SOA from the signer, IXFR/AXFR with TSIG, verify, and hand\n"
 	      "  only passing versions to distribution (the `gate:` section of FILE). The state\n"
 	      "  database STATE_DIR/gate.db must exist once a version is served: --init creates it\n"
 	      "  (adopting the served version); a corrupt or missing one stops the gate (exit 2).\n"
 	      "  status: per zone the served serial, its earliest RRSIG expiration, the last\n"
-	      "  candidate and its verdict, and the open incident. conf-check: parse FILE only.\n",
+	      "  candidate and its verdict, and the open incident. conf-check: parse FILE only.\n"
+	      "  approve/reject/hold/resume talk to the running gate through STATE_DIR/control.sock\n"
+	      "  (operators only: mode 0600, or 0660 with `control-group:`); audited with the user.\n",
 	      out);
 }
 
@@ -31,6 +36,55 @@ static int conf_check(const char *path)
 	return CLI_EXIT_OK;
 }
 
+/* approve|reject ZONE SERIAL, hold|resume ZONE: one request line to the gate, one reply line */
+static int control(const char *sub, int argc, char **argv)
+{
+	bool serial = strcmp(sub, "approve") == 0 || strcmp(sub, "reject") == 0;
+	int npos = serial ? 2 : 1;
+	const char *config = NULL, *reason = "";
+	const char *pos[2] = { NULL, NULL };
+	int np = 0;
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+			config = argv[++i];
+		} else if (strcmp(argv[i], "--reason") == 0 && i + 1 < argc) {
+			reason = argv[++i];
+		} else if (argv[i][0] != '-' && np < npos) {
+			pos[np++] = argv[i];
+		} else {
+			fprintf(stderr, "zonegate: gate %s: unexpected argument '%s'\n", sub, argv[i]);
+			return CLI_EXIT_UNVERIFIED;
+		}
+	}
+	bool need_reason = strcmp(sub, "resume") != 0;
+	if (config == NULL || np != npos || (need_reason && reason[0] == '\0') ||
+	    strpbrk(reason, "\r\n") != NULL || strchr(pos[0], ' ') != NULL) {
+		fprintf(stderr, "zonegate: gate %s: usage: zonegate gate %s ZONE%s --reason TEXT "
+		        "--config FILE (one-line reason%s)\n", sub, sub, serial ? " SERIAL" : "",
+		        need_reason ? ", required" : ", optional");
+		return CLI_EXIT_UNVERIFIED;
+	}
+	gate_conf_t conf;
+	char err[2048], line[2048];
+	if (gate_conf_load_nokeys(config, &conf, err, sizeof(err)) != 0) {
+		fprintf(stderr, "zonegate: gate %s: %s\n", sub, err);
+		return CLI_EXIT_UNVERIFIED;
+	}
+	gate_zone_t *z = gate_conf_zone(&conf, pos[0]);
+	int rc = CLI_EXIT_UNVERIFIED;
+	if (z == NULL) {
+		fprintf(stderr, "zonegate: gate %s: zone %s is not in %s\n", sub, pos[0], config);
+	} else {
+		snprintf(line, sizeof(line), "%s %s%s%s %s", sub, z->origin, serial ? " " : "",
+		         serial ? pos[1] : "", reason);
+		int r = gate_control_send(z, line, err, sizeof(err));
+		fprintf(r == 0 ? stdout : stderr, "%s%s\n", r == 0 ? "" : "zonegate: gate: ", err);
+		rc = r == 0 ? CLI_EXIT_OK : CLI_EXIT_UNVERIFIED;
+	}
+	gate_conf_free(&conf);
+	return rc;
+}
+
 int cli_cmd_gate(int argc, char **argv)
 {
 	const char *config = NULL, *sub = NULL;
@@ -42,6 +96,10 @@ int cli_cmd_gate(int argc, char **argv)
 	}
 	if (sub != NULL && strcmp(sub, "conf-check") == 0 && argc == 3) {
 		return conf_check(argv[2]);
+	}
+	if (sub != NULL && (strcmp(sub, "approve") == 0 || strcmp(sub, "reject") == 0 ||
+	                    strcmp(sub, "hold") == 0 || strcmp(sub, "resume") == 0)) {
+		return control(sub, argc, argv);
 	}
 	if (sub != NULL && strcmp(sub, "status") != 0) {
 		fprintf(stderr, "zonegate: gate %s: unknown or not implemented yet\n", sub);

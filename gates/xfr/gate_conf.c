@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "gates/cli/yaml_util.h"
 #include "gates/xfr/gate_xfr.h"
 
@@ -255,8 +256,12 @@ static int zones_list(pctx_t *c, gate_conf_t *conf, yaml_node_t *v)
 
 static int gate_key_fn(pctx_t *c, void *obj, const char *key, yaml_node_t *v)
 {
+	gate_conf_t *conf = obj;
 	if (strcmp(key, "zones") == 0) {
 		return zones_list(c, obj, v);
+	}
+	if (strcmp(key, "control-group") == 0) {
+		return set_str(c, v, key, conf->control_group, sizeof(conf->control_group));
 	}
 	return unknown(c, v, "gate", key);
 }
@@ -273,7 +278,7 @@ static int top_key(pctx_t *c, void *obj, const char *key, yaml_node_t *v)
 	return each_key(c, v, key, conf, gate_key_fn);
 }
 
-int gate_conf_load(const char *path, gate_conf_t *conf, char *err, size_t errlen)
+static int conf_load(const char *path, gate_conf_t *conf, bool keys, char *err, size_t errlen)
 {
 	yaml_document_t doc;
 	memset(conf, 0, sizeof(*conf));
@@ -290,7 +295,7 @@ int gate_conf_load(const char *path, gate_conf_t *conf, char *err, size_t errlen
 		snprintf(err, errlen, "%s: no gate: section with zones", path);
 		rc = -1;
 	}
-	for (size_t i = 0; rc == 0 && i < conf->nzones; i++) {
+	for (size_t i = 0; rc == 0 && keys && i < conf->nzones; i++) {
 		gate_zone_t *z = &conf->zones[i];
 		rc = gate_key_load(z->tsig_path, &z->key, err, errlen);
 		z->key_loaded = rc == 0;
@@ -300,6 +305,36 @@ int gate_conf_load(const char *path, gate_conf_t *conf, char *err, size_t errlen
 		gate_conf_free(conf);
 	}
 	return rc;
+}
+
+int gate_conf_load(const char *path, gate_conf_t *conf, char *err, size_t errlen)
+{
+	return conf_load(path, conf, true, err, errlen);
+}
+
+int gate_conf_load_nokeys(const char *path, gate_conf_t *conf, char *err, size_t errlen)
+{
+	return conf_load(path, conf, false, err, errlen);
+}
+
+/* by origin, case-insensitive, the final dot optional */
+gate_zone_t *gate_conf_zone(gate_conf_t *conf, const char *origin)
+{
+	size_t n = strlen(origin);
+	if (n > 1 && origin[n - 1] == '.') {
+		n--;
+	}
+	for (size_t i = 0; i < conf->nzones; i++) {
+		const char *o = conf->zones[i].origin;
+		size_t m = strlen(o);
+		if (m > 1 && o[m - 1] == '.') {
+			m--;
+		}
+		if (m == n && strncasecmp(o, origin, n) == 0) {
+			return &conf->zones[i];
+		}
+	}
+	return NULL;
 }
 
 void gate_conf_free(gate_conf_t *conf)

@@ -89,20 +89,30 @@ static int poll_timeout(const gate_conf_t *conf)
 	return next <= now ? 0 : (int)(next - now);
 }
 
+/* NOTIFY listeners, then the control sockets (owner zones in ctl), then the signal pipe */
 static void loop(gate_conf_t *conf, gate_listen_t *l)
 {
-	struct pollfd pfd[65];
+	struct pollfd pfd[129];
+	gate_zone_t *ctl[64];
 	int fds[64];
-	size_t n = gate_listen_fds(l, fds, 64);
+	size_t n = gate_listen_fds(l, fds, 64), nc = 0;
 	for (size_t i = 0; i < n; i++) {
 		pfd[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
 	}
-	pfd[n] = (struct pollfd){ .fd = g_pipe[0], .events = POLLIN };
+	for (size_t i = 0; i < conf->nzones && nc < 64; i++) {
+		if (conf->zones[i].ctl_fd >= 0) {
+			ctl[nc] = &conf->zones[i];
+			pfd[n + nc++] = (struct pollfd){ .fd = conf->zones[i].ctl_fd, .events = POLLIN };
+		}
+	}
+	pfd[n + nc] = (struct pollfd){ .fd = g_pipe[0], .events = POLLIN };
 	while (!g_stop) {
-		int r = poll(pfd, n + 1, poll_timeout(conf));
-		for (size_t i = 0; r > 0 && i < n && !g_stop; i++) {
-			if (pfd[i].revents & POLLIN) {
+		int r = poll(pfd, n + nc + 1, poll_timeout(conf));
+		for (size_t i = 0; r > 0 && i < n + nc && !g_stop; i++) {
+			if ((pfd[i].revents & POLLIN) && i < n) {
 				gate_listen_handle(l, pfd[i].fd);
+			} else if (pfd[i].revents & POLLIN) {
+				gate_control_handle(conf, ctl[i - n]);
 			}
 		}
 		uint64_t now = gate_now_ms();
@@ -129,7 +139,8 @@ int gate_run(const char *config_path, bool init)
 			goto out;
 		}
 	}
-	if (setup_signals() != 0 || gate_listen_open(&conf, &l, err, sizeof(err)) != 0) {
+	if (setup_signals() != 0 || gate_listen_open(&conf, &l, err, sizeof(err)) != 0 ||
+	    gate_control_open(&conf, err, sizeof(err)) != 0) {
 		gate_log(LOG_ERR, NULL, "%s", err);
 		goto out;
 	}
@@ -138,6 +149,7 @@ int gate_run(const char *config_path, bool init)
 	gate_log(LOG_NOTICE, NULL, "stopped");
 	rc = 0;
 out:
+	gate_control_close(&conf);
 	for (size_t i = 0; i < conf.nzones; i++) {
 		gate_state_close(&conf.zones[i]);
 	}

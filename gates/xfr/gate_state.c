@@ -241,3 +241,37 @@ int gate_state_audit(gate_zone_t *z, const char *user, const char *action, uint3
 	}
 	return finish(z, rc, "the audit record");
 }
+
+int gate_state_reject(gate_zone_t *z, uint32_t serial, const char *user, const char *reason,
+                      const char *findings)
+{
+	int64_t now = gate_wall_now();
+	int rc = sqlite3_exec(z->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+	const int64_t iv[] = { serial, now };
+	const char *tv[] = { findings ? findings : "" };
+	if (rc == 0) {
+		rc = exec_params(z->db, "INSERT INTO blocked(serial, since, finding, state) "
+		                 "VALUES(?, ?, ?, 'rejected') ON CONFLICT(serial) DO UPDATE SET "
+		                 "state = 'rejected'", "iit", iv, tv);
+	}
+	if (rc == 0) {
+		rc = audit(z->db, now, user, "reject", serial, reason, findings);
+	}
+	return finish(z, rc, "the rejection");
+}
+
+int gate_state_hold(gate_zone_t *z, bool hold, const char *user, const char *reason)
+{
+	int64_t now = gate_wall_now();
+	int rc = sqlite3_exec(z->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+	const int64_t iv[] = { hold ? 1 : 0 };
+	const char *tv[] = { "hold" };
+	if (rc == 0) {
+		rc = exec_params(z->db, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", "ti", iv,
+		                 tv);
+	}
+	if (rc == 0) {
+		rc = audit(z->db, now, user, hold ? "hold" : "resume", z->served, reason, NULL);
+	}
+	return finish(z, rc, hold ? "the hold" : "the resume");
+}

@@ -47,6 +47,28 @@ static const char SQL_PASSED[] = "SELECT serial, seen, expires, verdict, finding
 static const char SQL_BLOCKED[] =
 	"SELECT serial, since, 0, state, finding FROM blocked WHERE serial = ?";
 
+int gate_state_candidate(gate_zone_t *z, uint32_t serial, gate_cand_t *out)
+{
+	row_t r;
+	const int64_t s = serial;
+	memset(out, 0, sizeof(*out));
+	if (row(z->db, SQL_BLOCKED, &s, &r) != 0) {
+		return -1;
+	}
+	if (r.found) {
+		snprintf(out->state, sizeof(out->state), "%s", r.verdict);
+	}
+	if (row(z->db, "SELECT serial, seen, expires, verdict, finding FROM versions WHERE serial = ?"
+	        " ORDER BY id DESC LIMIT 1", &s, &r) != 0) {
+		return -1;
+	}
+	out->seen = r.found;
+	out->expires = r.expires;
+	snprintf(out->verdict, sizeof(out->verdict), "%s", r.verdict);
+	snprintf(out->finding, sizeof(out->finding), "%s", r.text);
+	return 0;
+}
+
 static int64_t meta(struct sqlite3 *db, const char *key)
 {
 	sqlite3_stmt *st = NULL;
@@ -66,7 +88,8 @@ bool gate_state_is_blocked(gate_zone_t *z, uint32_t serial)
 {
 	row_t r;
 	const int64_t s = serial;
-	return row(z->db, SQL_BLOCKED, &s, &r) == 0 && r.found && strcmp(r.verdict, "blocked") == 0;
+	/* blocked or rejected: never transferred or handed over again */
+	return row(z->db, SQL_BLOCKED, &s, &r) == 0 && r.found && strcmp(r.verdict, "approved") != 0;
 }
 
 /* The served serial comes from the distribution file; the database adds its expiration. */
@@ -102,6 +125,10 @@ int gate_state_load(gate_zone_t *z)
 		z->has_candidate = true;
 		z->candidate = (uint32_t)r.serial;
 		z->candidate_verdict = strcmp(r.verdict, "pass") == 0 ? 0 : 1;
+		z->candidate_expires = r.expires;
+		if (gate_state_is_blocked(z, z->candidate)) {
+			z->candidate_verdict = 1; /* a passing candidate rejected during a hold */
+		}
 	}
 	z->last_contact = meta(z->db, "last_contact");
 	z->last_new = meta(z->db, "last_new");
@@ -153,12 +180,12 @@ static void print_zone(FILE *out, gate_zone_t *z)
 		fputs("  last candidate: none\n", out);
 	}
 	bool open = last.found && row(z->db, SQL_BLOCKED, &last.serial, &blk) == 0 && blk.found &&
-	            strcmp(blk.verdict, "blocked") == 0 &&
+	            strcmp(blk.verdict, "approved") != 0 &&
 	            (!served.found || gate_serial_newer((uint32_t)last.serial,
 	                                                (uint32_t)served.serial));
 	if (open) {
-		fprintf(out, "  open incident: serial %lld blocked since %s: %s\n", (long long)blk.serial,
-		        cli_time_str((uint64_t)blk.time, tb, sizeof(tb)), blk.text);
+		fprintf(out, "  open incident: serial %lld %s since %s: %s\n", (long long)blk.serial,
+		        blk.verdict, cli_time_str((uint64_t)blk.time, tb, sizeof(tb)), blk.text);
 	} else {
 		fputs("  open incident: none\n", out);
 	}

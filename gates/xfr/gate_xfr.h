@@ -44,18 +44,23 @@ typedef struct {
 	int64_t served_expires;      /* earliest RRSIG expiration of the served version; 0 unknown */
 	int64_t last_contact;        /* last SOA answer from the signer (wall clock) */
 	int64_t last_new;            /* last new serial from the signer (wall clock) */
-	bool hold;
+	int64_t candidate_expires;   /* earliest RRSIG expiration of the last candidate */
+	bool hold;                   /* verify, but hand nothing over (gate hold / resume) */
 	struct sqlite3 *db;          /* gate_state.c */
+	int ctl_fd;                  /* control socket STATE_DIR/control.sock owned here; -1 none */
 } gate_zone_t;
 
 typedef struct {
 	char path[GATE_PATH_MAX];
 	gate_zone_t *zones;
 	size_t nzones;
+	char control_group[256];     /* `control-group:`: socket 0660 with this group; else 0600 */
 } gate_conf_t;
 
 /* gate_conf.c: the `gate:` section of the YAML file; errors name file:line. */
 int gate_conf_load(const char *path, gate_conf_t *conf, char *err, size_t errlen);
+/* the same without loading the TSIG keys (control clients need not read them) */
+int gate_conf_load_nokeys(const char *path, gate_conf_t *conf, char *err, size_t errlen);
 void gate_conf_free(gate_conf_t *conf);
 int gate_addr_parse(const char *s, uint16_t def_port, gate_addr_t *out);
 
@@ -100,6 +105,14 @@ void gate_listen_handle(gate_listen_t *l, int fd);
 /* gate_zone.c: one check of a zone: SOA, transfer, verify, install + reload or keep. */
 void gate_zone_init(gate_zone_t *z);
 void gate_zone_check(gate_zone_t *z);
+/* Install cand (verified) over the distribution file and run the reload command; user NULL: a
+ * pass, else an approval (audited with reason and findings). 0 done, 1 installed but the reload
+ * failed, -1 not installed. */
+int gate_zone_install(gate_zone_t *z, const char *cand, uint32_t serial, int64_t expires,
+                      const char *user, const char *reason, const char *findings);
+/* Hand over a passing candidate kept back (hold, or a stop before the install): 1 if done. */
+int gate_zone_release(gate_zone_t *z);
+void gate_candidate_path(const gate_zone_t *z, uint32_t serial, char *buf, size_t size);
 bool gate_serial_newer(uint32_t a, uint32_t b); /* RFC 1982: a is newer than b */
 /* the expiry guard: one line while an incident is open (warning; critical below the margin) */
 void gate_expiry_guard(gate_zone_t *z);
@@ -120,12 +133,38 @@ int gate_state_served(gate_zone_t *z, uint32_t serial, int64_t expires, const ch
 int gate_state_meta(gate_zone_t *z, const char *key, int64_t value);
 int gate_state_audit(gate_zone_t *z, const char *user, const char *action, uint32_t serial,
                      const char *reason, const char *findings);
+/* A candidate: its state in `blocked` ("" none, blocked, rejected, approved), whether a version
+ * row exists, the latest row's verdict, expiration and first finding. */
+typedef struct {
+	bool seen;
+	char state[16];
+	char verdict[16];
+	int64_t expires;
+	char finding[512];
+} gate_cand_t;
+int gate_state_candidate(gate_zone_t *z, uint32_t serial, gate_cand_t *out);
+int gate_state_reject(gate_zone_t *z, uint32_t serial, const char *user, const char *reason,
+                      const char *findings);
+int gate_state_hold(gate_zone_t *z, bool hold, const char *user, const char *reason);
 
 /* gate_status.c */
 int gate_state_load(gate_zone_t *z);
 bool gate_state_is_blocked(gate_zone_t *z, uint32_t serial);
 bool gate_incident_open(const gate_zone_t *z);
 int gate_status(const char *config_path, FILE *out);
+
+/* gate_control.c: the control socket (daemon side) and its client */
+int gate_control_open(gate_conf_t *conf, char *err, size_t errlen);
+void gate_control_close(gate_conf_t *conf);
+/* accept one client on the socket of owner, read one line, answer one line */
+void gate_control_handle(gate_conf_t *conf, gate_zone_t *owner);
+/* client: send line to the socket of zone's state dir; the reply line in reply. 0 ok reply,
+ * 1 error reply, -1 cannot talk to the gate (err says why) */
+int gate_control_send(const gate_zone_t *z, const char *line, char *reply, size_t size);
+gate_zone_t *gate_conf_zone(gate_conf_t *conf, const char *origin);
+/* control requests (gate_control_req.c): one reply line into reply; 0 ok, -1 error */
+int gate_control_request(gate_conf_t *conf, gate_zone_t *owner, const char *user, char *line,
+                         char *reply, size_t size);
 
 /* gate_daemon.c */
 /* init: create the state database even though a version is already served (adopt it) */

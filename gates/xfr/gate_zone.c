@@ -19,6 +19,7 @@ void gate_zone_init(gate_zone_t *z)
 	z->retry_ms = 10000;
 	z->timeout_ms = 10000;
 	z->expiry_margin_s = 48 * 3600;
+	z->ctl_fd = -1;
 }
 
 bool gate_serial_newer(uint32_t a, uint32_t b)
@@ -124,22 +125,30 @@ out:
 	return rc;
 }
 
-/* The verified candidate goes to distribution; then the reload hook. */
-static void install(gate_zone_t *z, const char *cand, uint32_t serial, int64_t expires)
+void gate_candidate_path(const gate_zone_t *z, uint32_t serial, char *buf, size_t size)
 {
-	char err[512];
+	snprintf(buf, size, "%s/%s%u.zone", z->state_dir, z->origin, serial);
+}
+
+/* The verified candidate goes to distribution; then the reload hook. */
+int gate_zone_install(gate_zone_t *z, const char *cand, uint32_t serial, int64_t expires,
+                      const char *user, const char *reason, const char *findings)
+{
+	char err[512], what[128];
+	snprintf(what, sizeof(what), "%s%s", user ? "approved by " : "passed", user ? user : "");
 	if (gate_atomic_install(cand, z->dist_file, true, err, sizeof(err)) != 0) {
-		gate_log(LOG_ERR, z->origin, "serial %u passed but cannot be installed: %s", serial, err);
-		return;
+		gate_log(LOG_ERR, z->origin, "serial %u %s but cannot be installed: %s", serial, what,
+		         err);
+		return -1;
 	}
 	z->served = serial;
 	z->has_served = true;
 	z->served_expires = expires;
-	gate_state_served(z, serial, expires, NULL, NULL, NULL);
+	gate_state_served(z, serial, expires, user, reason, findings);
 	if (z->reload_cmd[0] == '\0') {
-		gate_log(LOG_NOTICE, z->origin, "serial %u passed, installed as %s", serial,
+		gate_log(LOG_NOTICE, z->origin, "serial %u %s, installed as %s", serial, what,
 		         z->dist_file);
-		return;
+		return 0;
 	}
 	char out[256];
 	int t = gate_hook_run(z->reload_cmd, out, sizeof(out));
@@ -147,9 +156,23 @@ static void install(gate_zone_t *z, const char *cand, uint32_t serial, int64_t e
 		gate_log(LOG_ERR, z->origin, "serial %u installed, but the reload command failed "
 		         "(status %d: %s); previous version in %s.prev", serial, t,
 		         out[0] ? out : "no output", z->dist_file);
-	} else {
-		gate_log(LOG_NOTICE, z->origin, "serial %u passed, installed and reloaded", serial);
+		return 1;
 	}
+	gate_log(LOG_NOTICE, z->origin, "serial %u %s, installed and reloaded", serial, what);
+	return 0;
+}
+
+int gate_zone_release(gate_zone_t *z)
+{
+	char cand[GATE_PATH_MAX + 1100];
+	if (z->hold || !z->has_candidate || z->candidate_verdict != 0 ||
+	    (z->has_served && !gate_serial_newer(z->candidate, z->served))) {
+		return 0;
+	}
+	gate_candidate_path(z, z->candidate, cand, sizeof(cand));
+	gate_log(LOG_NOTICE, z->origin, "serial %u passed before and was kept back: handing it over",
+	         z->candidate);
+	return gate_zone_install(z, cand, z->candidate, z->candidate_expires, NULL, NULL, NULL) >= 0;
 }
 
 /* IXFR from the served version when there is one; AXFR when the signer sends the whole zone or
@@ -177,7 +200,7 @@ static void transfer_and_gate(gate_zone_t *z, uint32_t soa)
 	char cand[GATE_PATH_MAX + 1100], report[GATE_PATH_MAX + 1200], err[1024];
 	uint32_t serial = 0;
 	int64_t expires = 0;
-	snprintf(cand, sizeof(cand), "%s/%s%u.zone", z->state_dir, z->origin, soa);
+	gate_candidate_path(z, soa, cand, sizeof(cand));
 	if (fetch(z, cand, soa, &serial, err, sizeof(err)) != 0) {
 		gate_log(LOG_ERR, z->origin, "transfer of serial %u failed: %s", soa, err);
 		return;
@@ -186,10 +209,16 @@ static void transfer_and_gate(gate_zone_t *z, uint32_t soa)
 	z->has_candidate = true;
 	snprintf(report, sizeof(report), "%s.report.json", cand);
 	z->candidate_verdict = verify_candidate(z, cand, report, &expires, err, sizeof(err));
+	z->candidate_expires = expires;
 	gate_state_version(z, serial, z->candidate_verdict, report, expires,
 	                   z->candidate_verdict == 0 ? NULL : err);
+	if (z->candidate_verdict == 0 && z->hold) {
+		gate_log(LOG_NOTICE, z->origin, "serial %u passed; on hold: not handed over until "
+		         "`gate resume`, keeping serial %u", serial, z->served);
+		return;
+	}
 	if (z->candidate_verdict == 0) {
-		install(z, cand, serial, expires);
+		gate_zone_install(z, cand, serial, expires, NULL, NULL, NULL);
 		return;
 	}
 	gate_log(LOG_ERR, z->origin, "serial %u %s, keeping serial %u: %s", serial,
@@ -200,6 +229,7 @@ void gate_zone_check(gate_zone_t *z)
 {
 	char err[512];
 	uint32_t soa = 0;
+	gate_zone_release(z);
 	if (gate_dns_soa(z, &soa, err, sizeof(err)) != 0) {
 		gate_stale_unreachable(z, err);
 		z->due_ms = gate_now_ms() + z->retry_ms;

@@ -98,6 +98,7 @@ version 2026010102 'txt TXT "two"'
 version 2026010103 'txt TXT "three"'
 version 2026010104 'txt TXT "four"'
 version 2026010105 'txt TXT "five"'
+version 2026010106 'txt TXT "six"'
 # serial 3 is broken after signing: the data of www A no longer matches its RRSIG
 for s in 2026010103 2026010105; do
 	sed -i -E 's/^(www\.test\.[[:space:]].*[[:space:]]A[[:space:]]+)192\.0\.2\.1$/\1192.0.2.99/' "$TMP/v$s.zone"
@@ -342,6 +343,51 @@ run_gate "$TMP/gate3.log" "+$((30 * 86400))"
 ok "(h) staleness: the signer has not answered for 3 days" \
 	wait_for 10 grep -qE "warning: \[test\.\] stale: the signer has not answered for 3d " "$TMP/gate3.log"
 stop_gate
+# --- (j) control: approve the blocked serial 5, hold/resume, a non-operator is refused
+start_knotd "$TMP/signer"
+ok "signer is back with serial 5" wait_for 15 serial_is "$P_SIGNER" 2026010105
+run_gate "$TMP/gate4.log" "+0"
+ok "(j) the control socket is there, mode 0600 (no control-group)" \
+	wait_for 10 bash -c "[ \"\$(stat -c %a '$TMP/state/control.sock')\" = 600 ]"
+"$ZG" gate approve test. 2026010104 --reason "not blocked" --config "$TMP/gate.yaml" >/dev/null 2>"$TMP/j0"
+ok "(j) approving a serial that was not blocked is refused (exit 2)" eq "$?" 2
+ok "(j) ... with one line saying why" grep -q "serial 2026010104 is not blocked" "$TMP/j0"
+"$ZG" gate approve test. 2026010105 --reason "INC-42 www moved, signer fixed later" --config "$TMP/gate.yaml" >"$TMP/j1" 2>&1
+ok "(j) gate approve 5 exits 0" eq "$?" 0
+ok "(j) ... one reply line" grep -qx "ok: \[test\.\] serial 2026010105 approved by root, installed and reloaded" "$TMP/j1"
+ok "(j) the approved serial 5 reaches the secondary" wait_for 20 serial_is "$P_SEC" 2026010105
+ok "(j) audit: approve by root with the reason and the finding overridden" \
+	eq "$(dbq "SELECT count(*) FROM audit WHERE serial = 2026010105 AND action = 'approve' AND user = 'root' AND reason LIKE 'INC-42%' AND findings LIKE 'rrsig.bogus%(1 in all)%'")" 1
+"$ZG" gate approve test. 2026010105 --reason again --config "$TMP/gate.yaml" >/dev/null 2>&1
+ok "(j) approving it twice is refused" eq "$?" 2
+"$ZG" gate hold test. --reason "change freeze" --config "$TMP/gate.yaml" >"$TMP/j2" 2>&1
+ok "(j) gate hold exits 0" eq "$?" 0
+"$ZG" gate status --config "$TMP/gate.yaml" >"$TMP/st3" 2>&1
+ok "(j) status: hold: yes" grep -qx "  hold: yes" "$TMP/st3"
+ok "signer publishes the good serial 6" install_version 2026010106
+ok "(j) on hold serial 6 is verified, passes and is not handed over" \
+	wait_for 20 grep -q "\[test\.\] serial 2026010106 passed; on hold: not handed over" "$TMP/gate4.log"
+ok "(j) ... the secondary keeps serial 5" serial_is "$P_SEC" 2026010105
+"$ZG" gate resume test. --config "$TMP/gate.yaml" >"$TMP/j3" 2>&1
+ok "(j) gate resume hands serial 6 over" grep -q "resumed by root; the held serial was handed over" "$TMP/j3"
+ok "(j) serial 6 reaches the secondary after resume" wait_for 20 serial_is "$P_SEC" 2026010106
+"$ZG" gate status --config "$TMP/gate.yaml" >"$TMP/st4" 2>&1
+ok "(j) status: hold: no, served 6" bash -c "grep -qx '  hold: no' '$TMP/st4' && grep -qx '  served serial: 2026010106' '$TMP/st4'"
+ok "(j) audit: hold and resume by root" \
+	eq "$(dbq "SELECT count(*) FROM audit WHERE user = 'root' AND action IN ('hold', 'resume')")" 2
+"$ZG" gate reject test. 2026010106 --reason x --config "$TMP/gate.yaml" >/dev/null 2>&1
+ok "(j) the served serial cannot be rejected" eq "$?" 2
+# nobody may read the config and reach the state dir, but not open the 0600 socket
+chmod 0711 "$TMP" "$TMP/state"
+install -m 0644 "$TMP/gate.yaml" "$TMP/pub.yaml"
+setpriv --reuid=65534 --regid=65534 --clear-groups "$ZG" gate hold test. --reason nope --config "$TMP/pub.yaml" >/dev/null 2>"$TMP/j4"
+ok "(j) a non-operator (nobody) is refused with exit 2" eq "$?" 2
+ok "(j) ... one clear line: cannot open the control socket" \
+	bash -c "[ \$(wc -l <'$TMP/j4') = 1 ] && grep -q 'cannot open the control socket .*control.sock: Permission denied' '$TMP/j4'"
+ok "(j) ... and nothing changed" eq "$(dbq "SELECT value FROM meta WHERE key = 'hold'")" 0
+chmod 0700 "$TMP" "$TMP/state"
+stop_gate
+ok "(j) gate exits 0, the socket is removed" bash -c "[ $? = 0 ] && [ ! -e '$TMP/state/control.sock' ]"
 # --- (i) a corrupt or missing state database stops the gate: no silent fresh start
 cp "$TMP/state/gate.db" "$TMP/gate.db.good"
 printf 'this is not a database at all, it was overwritten' |
@@ -356,7 +402,7 @@ rm -f "$TMP/state/gate.db" "$TMP/state/gate.db-wal" "$TMP/state/gate.db-shm"
 ok "(i) missing state database with a served version: exit 2" eq "$?" 2
 ok "(i) ... says why" grep -q "state database .*gate.db is missing while a version is served" "$TMP/i3"
 if [ "$T_FAIL" -ne 0 ]; then
-	for f in gate.log gate2.log gate3.log i1 i3 st1 st2; do
+	for f in gate.log gate2.log gate3.log gate4.log i1 i3 st1 st2 j0 j1 j2 j3 j4; do
 		sed "s/^/# $f: /" "$TMP/$f" 2>/dev/null
 	done
 	cat "$T_LOG" | sed 's/^/# /'
