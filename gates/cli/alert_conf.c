@@ -425,6 +425,9 @@ static int apply(actx_t *x)
 	     pr < root->data.mapping.pairs.top; pr++) {
 		yaml_node_t *k = yaml_document_get_node(x->doc, pr->key);
 		const char *ks = scalar(k);
+		if (ks != NULL && strcmp(ks, "gate") == 0) {
+			continue; /* the XFR gate's section of the same deployment file (gate_conf.c) */
+		}
 		if (ks == NULL || strcmp(ks, "alerting") != 0 || section != NULL) {
 			return bad(x, k, "unknown or repeated key '%s' at the top level", ks ? ks : "?");
 		}

@@ -269,8 +269,12 @@ static int gate_key_fn(pctx_t *c, void *obj, const char *key, yaml_node_t *v)
 static int top_key(pctx_t *c, void *obj, const char *key, yaml_node_t *v)
 {
 	gate_conf_t *conf = obj;
+	if (strcmp(key, "alerting") == 0) {
+		conf->has_alerting = true; /* parsed by alert_conf.c (gate_alert_load) */
+		return 0;
+	}
 	if (strcmp(key, "gate") != 0) {
-		return 0; /* alerting: and others belong to their own parsers */
+		return 0; /* others belong to their own parsers */
 	}
 	if (conf->zones != NULL) {
 		return bad(c, v, "duplicate section", key);
@@ -301,6 +305,9 @@ static int conf_load(const char *path, gate_conf_t *conf, bool keys, char *err, 
 		z->key_loaded = rc == 0;
 	}
 	yaml_document_delete(&doc);
+	if (rc == 0 && keys) {
+		rc = gate_alert_load(conf, err, errlen);
+	}
 	if (rc != 0) {
 		gate_conf_free(conf);
 	}
@@ -343,8 +350,10 @@ void gate_conf_free(gate_conf_t *conf)
 		if (conf->zones[i].key_loaded) {
 			knot_tsig_key_deinit(&conf->zones[i].key);
 		}
+		zg_report_free(conf->zones[i].held_rep);
 	}
 	free(conf->zones);
 	conf->zones = NULL;
 	conf->nzones = 0;
+	gate_alert_free(conf);
 }

@@ -13,8 +13,11 @@ void gate_expiry_guard(gate_zone_t *z)
 	}
 	const char *what = z->candidate_verdict == 1 ? "blocked" : "not verified";
 	if (!z->has_served) {
-		gate_log(LOG_CRIT, z->origin, "expiry guard: serial %u %s and no version is served",
-		         z->candidate, what);
+		char msg[160];
+		snprintf(msg, sizeof(msg), "serial %u %s and no version is served", z->candidate,
+		         what);
+		gate_log(LOG_CRIT, z->origin, "expiry guard: %s", msg);
+		gate_alert_expiry(z, msg);
 		return;
 	}
 	if (z->served_expires <= 0) {
@@ -28,10 +31,15 @@ void gate_expiry_guard(gate_zone_t *z)
 	gate_fmt_duration((int64_t)z->expiry_margin_s, margin, sizeof(margin));
 	cli_time_str((uint64_t)z->served_expires, at, sizeof(at));
 	bool crit = secs < (int64_t)z->expiry_margin_s;
-	gate_log(crit ? LOG_CRIT : LOG_WARNING, z->origin, "expiry guard: serial %u %s; the served "
-	         "serial %u's earliest RRSIG %s %s%s (%s)%s%s", z->candidate, what, z->served,
-	         secs >= 0 ? "expires in" : "expired", left, secs >= 0 ? "" : " ago", at,
-	         crit ? ", below the margin of " : "", crit ? margin : "");
+	char msg[512];
+	snprintf(msg, sizeof(msg), "serial %u %s; the served serial %u's earliest RRSIG %s %s%s "
+	         "(%s)%s%s", z->candidate, what, z->served, secs >= 0 ? "expires in" : "expired",
+	         left, secs >= 0 ? "" : " ago", at, crit ? ", below the margin of " : "",
+	         crit ? margin : "");
+	gate_log(crit ? LOG_CRIT : LOG_WARNING, z->origin, "expiry guard: %s", msg);
+	if (crit) {
+		gate_alert_expiry(z, msg);
+	}
 }
 
 /* The signer answered with serial soa (fresh: newer than anything seen). */

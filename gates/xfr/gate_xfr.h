@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <syslog.h>
 #include <libknot/libknot.h>
+#include "gates/cli/alert_conf.h"
 
 #define GATE_PATH_MAX 4096
 #define GATE_MAX_DIGEST 64    /* HMAC-SHA512 */
@@ -48,6 +49,10 @@ typedef struct {
 	bool hold;                   /* verify, but hand nothing over (gate hold / resume) */
 	struct sqlite3 *db;          /* gate_state.c */
 	int ctl_fd;                  /* control socket STATE_DIR/control.sock owned here; -1 none */
+	const cli_alert_conf_t *alert; /* the file's `alerting:` section (gate_conf_t's); NULL none */
+	bool expiry_alerted;         /* the critical expiry alert went out for expiry_serial */
+	uint32_t expiry_serial;
+	zg_report_t *held_rep;       /* report of the passing candidate kept back (for its alert) */
 } gate_zone_t;
 
 typedef struct {
@@ -55,6 +60,8 @@ typedef struct {
 	gate_zone_t *zones;
 	size_t nzones;
 	char control_group[256];     /* `control-group:`: socket 0660 with this group; else 0600 */
+	bool has_alerting;           /* the file has an `alerting:` section */
+	cli_alert_conf_t *alert;     /* loaded by gate_conf_load (not _nokeys); NULL none */
 } gate_conf_t;
 
 /* gate_conf.c: the `gate:` section of the YAML file; errors name file:line. */
@@ -165,6 +172,18 @@ gate_zone_t *gate_conf_zone(gate_conf_t *conf, const char *origin);
 /* control requests (gate_control_req.c): one reply line into reply; 0 ok, -1 error */
 int gate_control_request(gate_conf_t *conf, gate_zone_t *owner, const char *user, char *line,
                          char *reply, size_t size);
+
+/* gate_alert.c: the `alerting:` section of the gate's config, through libzgalert as
+ * `zonegate verify --alert-config` does (spool, incidents, a detached sender). */
+int gate_alert_load(gate_conf_t *conf, char *err, size_t errlen);
+void gate_alert_free(gate_conf_t *conf);
+/* a completed verification of file (report: the saved JSON report or NULL) */
+void gate_alert_verdict(gate_zone_t *z, const zg_report_t *rep, const char *file,
+                        const char *report);
+/* file could not be verified: why is "id: message" */
+void gate_alert_unverified(gate_zone_t *z, const char *file, const char *why);
+/* the expiry guard went critical for the blocked candidate: once per candidate serial */
+void gate_alert_expiry(gate_zone_t *z, const char *msg);
 
 /* gate_daemon.c */
 /* init: create the state database even though a version is already served (adopt it) */

@@ -86,7 +86,7 @@ static int64_t report_expires(const zg_report_t *rep)
 }
 
 static int verify_candidate(const gate_zone_t *z, const char *cand, const char *report,
-                            int64_t *expires, char *why, size_t whylen)
+                            int64_t *expires, zg_report_t **keep, char *why, size_t whylen)
 {
 	zg_policy_t policy = zg_policy_default();
 	zg_zone_t *zone = NULL, *prev = NULL, *ds = NULL;
@@ -117,6 +117,8 @@ static int verify_candidate(const gate_zone_t *z, const char *cand, const char *
 	*expires = report_expires(rep);
 	rc = zg_report_verdict(rep) == ZG_VERDICT_PASS ? 0 : 1;
 	first_finding(rep, why, whylen);
+	*keep = rep; /* for the alert; the caller frees it */
+	rep = NULL;
 out:
 	zg_report_free(rep);
 	zg_zone_free(zone);
@@ -172,7 +174,17 @@ int gate_zone_release(gate_zone_t *z)
 	gate_candidate_path(z, z->candidate, cand, sizeof(cand));
 	gate_log(LOG_NOTICE, z->origin, "serial %u passed before and was kept back: handing it over",
 	         z->candidate);
-	return gate_zone_install(z, cand, z->candidate, z->candidate_expires, NULL, NULL, NULL) >= 0;
+	if (gate_zone_install(z, cand, z->candidate, z->candidate_expires, NULL, NULL, NULL) < 0) {
+		return 0;
+	}
+	if (z->held_rep != NULL) { /* a pass kept back since this gate started: resolve now */
+		char report[GATE_PATH_MAX + 1200];
+		snprintf(report, sizeof(report), "%s.report.json", cand);
+		gate_alert_verdict(z, z->held_rep, cand, report);
+		zg_report_free(z->held_rep);
+		z->held_rep = NULL;
+	}
+	return 1;
 }
 
 /* IXFR from the served version when there is one; AXFR when the signer sends the whole zone or
@@ -195,11 +207,24 @@ static int fetch(const gate_zone_t *z, const char *cand, uint32_t soa, uint32_t 
 	return 0;
 }
 
+/* Alerts as `zonegate verify --alert-config`: a blocked or unverifiable candidate opens/updates
+ * the zone's incident at once; a passing one resolves it once it is installed (not while held). */
+static void alert_outcome(gate_zone_t *z, bool installed, const zg_report_t *rep,
+                          const char *cand, const char *report, const char *why)
+{
+	if (z->candidate_verdict == 2) {
+		gate_alert_unverified(z, cand, why);
+	} else if (z->candidate_verdict == 1 || installed) {
+		gate_alert_verdict(z, rep, cand, report);
+	}
+}
+
 static void transfer_and_gate(gate_zone_t *z, uint32_t soa)
 {
 	char cand[GATE_PATH_MAX + 1100], report[GATE_PATH_MAX + 1200], err[1024];
 	uint32_t serial = 0;
 	int64_t expires = 0;
+	zg_report_t *rep = NULL;
 	gate_candidate_path(z, soa, cand, sizeof(cand));
 	if (fetch(z, cand, soa, &serial, err, sizeof(err)) != 0) {
 		gate_log(LOG_ERR, z->origin, "transfer of serial %u failed: %s", soa, err);
@@ -208,21 +233,29 @@ static void transfer_and_gate(gate_zone_t *z, uint32_t soa)
 	z->candidate = serial;
 	z->has_candidate = true;
 	snprintf(report, sizeof(report), "%s.report.json", cand);
-	z->candidate_verdict = verify_candidate(z, cand, report, &expires, err, sizeof(err));
+	z->candidate_verdict = verify_candidate(z, cand, report, &expires, &rep, err, sizeof(err));
 	z->candidate_expires = expires;
 	gate_state_version(z, serial, z->candidate_verdict, report, expires,
 	                   z->candidate_verdict == 0 ? NULL : err);
+	bool installed = false;
 	if (z->candidate_verdict == 0 && z->hold) {
 		gate_log(LOG_NOTICE, z->origin, "serial %u passed; on hold: not handed over until "
 		         "`gate resume`, keeping serial %u", serial, z->served);
-		return;
+	} else if (z->candidate_verdict == 0) {
+		installed = gate_zone_install(z, cand, serial, expires, NULL, NULL, NULL) >= 0;
+	} else {
+		gate_log(LOG_ERR, z->origin, "serial %u %s, keeping serial %u: %s", serial,
+		         z->candidate_verdict == 1 ? "blocked" : "could not be verified", z->served,
+		         err);
 	}
-	if (z->candidate_verdict == 0) {
-		gate_zone_install(z, cand, serial, expires, NULL, NULL, NULL);
-		return;
+	alert_outcome(z, installed, rep, cand, report, err);
+	zg_report_free(z->held_rep);
+	z->held_rep = NULL;
+	if (z->candidate_verdict == 0 && !installed) {
+		z->held_rep = rep; /* alerted when it is handed over */
+	} else {
+		zg_report_free(rep);
 	}
-	gate_log(LOG_ERR, z->origin, "serial %u %s, keeping serial %u: %s", serial,
-	         z->candidate_verdict == 1 ? "blocked" : "could not be verified", z->served, err);
 }
 
 void gate_zone_check(gate_zone_t *z)

@@ -8,9 +8,10 @@
 # refused and logged. Daemons are stopped by PID; everything lives in one temp dir.
 set -u
 . "${SOURCE_ROOT:?}/tests/lib.sh"
+. "$SOURCE_ROOT/alerting/tests/alert-lib.sh"
 ZG=${ZONEGATE:?}
 # deploy/install-deps installs all of them: a missing one is a failure, not a skip
-for t in knotd knotc kdig keymgr ldns-keygen ldns-signzone python3; do
+for t in knotd knotc kdig keymgr ldns-keygen ldns-signzone python3 jq; do
 	if ! command -v "$t" >/dev/null; then
 		ok "$t is installed" false
 		done_testing
@@ -20,6 +21,7 @@ done
 TMP=$(mktemp -d)
 PIDS=()
 cleanup() {
+	stop_receiver
 	for p in "${PIDS[@]}"; do
 		kill -TERM "$p" 2>/dev/null
 	done
@@ -34,6 +36,9 @@ cleanup() {
 }
 trap cleanup EXIT
 T_LOG=$TMP/tap.log
+# the loopback HTTP receiver of the alerting tests: the gate's webhook route posts there
+mkdir -p "$TMP/rcv"
+start_receiver "$TMP/rcv" || { echo "Bail out! receiver"; exit 1; }
 
 # four free ports (TCP and UDP), chosen by the kernel
 read -r P_SIGNER P_GATE P_DIST P_SEC < <(python3 - <<'PY'
@@ -201,9 +206,20 @@ zone:
     journal-content: changes
 CONF
 } >"$TMP/sec/knot.conf"
+printf 'hook-secret-%s\n' "$$" >"$TMP/tsig/hook.secret"
+chmod 0600 "$TMP/tsig/hook.secret"
 cat >"$TMP/gate.yaml" <<CONF
 alerting:
-  not-read-by-the-gate: true
+  spool: $TMP/spool
+  deliver: background
+  sender-window: 5s
+  backoff-initial: 100ms
+  backoff-max: 1s
+  routes:
+    - name: hook
+      kind: webhook
+      url: http://127.0.0.1:$RPORT/hook
+      secret-file: $TMP/tsig/hook.secret
 gate:
   zones:
     - origin: test.
@@ -227,6 +243,12 @@ printf 'gate:\n  zones:\n    - origin: test.\n      colour: blue\n' >"$TMP/bad.y
 "$ZG" gate --config "$TMP/bad.yaml" 2>"$TMP/bad.err"
 ok "unknown key in gate: exits 2" eq "$?" 2
 ok "unknown key is named with file:line" grep -q "bad.yaml:4: .*colour" "$TMP/bad.err"
+
+# an error in the alerting: section of the gate's file names that file and line; exit 2
+sed 's/^  sender-window: 5s$/  sender-window: soon/' "$TMP/gate.yaml" >"$TMP/badalert.yaml"
+"$ZG" gate conf-check "$TMP/badalert.yaml" 2>"$TMP/badalert.err"
+ok "a bad alerting: value in the gate's config: conf-check exits 2" eq "$?" 2
+ok "... naming the gate's file and the line" grep -q "badalert.yaml:4: " "$TMP/badalert.err"
 
 # --- the shipped example parses (its key path pointed at this test's key)
 sed "s#/etc/zonegate/xfr.key#$TMP/tsig/tsig.conf#" "$SOURCE_ROOT/deploy/examples/gate.yaml" >"$TMP/example.yaml"
@@ -271,11 +293,24 @@ ok "(b) the distribution file still holds serial 2" grep -qE 'SOA.* 2026010102 '
 ok "(b) the secondary keeps serial 2" serial_is "$P_SEC" 2026010102
 ok "(b) the report of serial 3 is in the state dir" \
 	jqe '.verdict == "blocked"' "$TMP/state/test.2026010103.zone.report.json"
+hooks() { reqs '^/hook$' | jq -c ".body | fromjson | $1" | tr -d '\n'; } # hooks JQ-FILTER
+hooks_are() { [ "$(hooks "$1")" = "$2" ]; }
+ok "(b) alert: the blocked serial 3 opens the zone's incident (webhook open)" \
+	wait_until 15 hooks_are '[.event, .zone, .serial, .verdict, .class, .severity]' \
+	'["open","test.",2026010103,"blocked","signatures","critical"]'
+ok "(b) ... HMAC-signed (X-Zonegate-Signature)" \
+	eq "$(reqs '^/hook$' | head -n 1 | jq -r '.headers["x-zonegate-signature"] | startswith("sha256=")')" true
+ok "(b) the gate logs the alert in one line" grep -qE "\[test\.\] alert: 1 opened, 0 updated, 0 resolved; 1 messages spooled" "$TMP/gate.log"
 
 # --- (c) the next good serial passes again
 ok "signer publishes serial 4" install_version 2026010104
 ok "(c) serial 4 reaches the secondary" wait_for 20 serial_is "$P_SEC" 2026010104
 ok "(c) serial 4 came by IXFR from serial 2 (two deltas)" grep -q "IXFR 2026010102 -> 2026010104 applied" "$TMP/gate.log"
+ok "(c) alert: the installed serial 4 resolves the incident (webhook resolve)" \
+	wait_until 15 hooks_are '[.event, .serial]' '["open",2026010103]["resolve",2026010104]'
+ok "(c) ... open and resolve carry the same dedup key" \
+	eq "$(reqs '^/hook$' | jq -r '.body | fromjson | .dedup_key' | sort -u | wc -l)" 1
+ok "(c) the passing serials 1 and 2 sent nothing" eq "$(nreqs '^/hook$')" 2
 
 # --- (d) NOTIFY with a wrong key, or from an address that is not the signer, is refused + logged
 kdig @127.0.0.1 -p "$P_GATE" test. NOTIFY -k "$TMP/wrong/kdig" +time=2 +retry=0 >"$TMP/d1" 2>&1
@@ -301,7 +336,7 @@ ok "(e) status: no open incident" grep -qx "  open incident: none" "$TMP/st1"
 ok "signer publishes the broken serial 5" install_version 2026010105
 ok "(e) serial 5 is blocked" wait_for 20 grep -q "serial 2026010105 blocked, keeping serial 2026010104" "$TMP/gate.log"
 # --- (f) expiry guard, real clock: a warning with the time left (28 days > the 48 h margin)
-ok "(f) expiry guard warns with the time left of serial 4" \
+ok "(f) expiry guard warns with the time left of serial 4" wait_for 10 \
 	grep -qE "^zonegate gate: warning: \[test\.\] expiry guard: serial 2026010105 blocked; the served serial 2026010104's earliest RRSIG expires in 2[78]d " "$TMP/gate.log"
 "$ZG" gate status --config "$TMP/gate.yaml" >"$TMP/st2" 2>&1
 ok "(e) status: the open incident is serial 5" grep -qE "^  open incident: serial 2026010105 blocked since .*: rrsig\.bogus" "$TMP/st2"
@@ -332,6 +367,11 @@ ok "(g) after a restart the blocked serial 5 is the open incident" \
 	wait_for 10 grep -q "\[test\.\] open incident: serial 2026010105 blocked (rrsig.bogus" "$TMP/gate2.log"
 ok "(g) expiry guard is critical below the 48 h margin" \
 	wait_for 10 grep -qE "^zonegate gate: critical: \[test\.\] expiry guard: serial 2026010105 blocked; the served serial 2026010104's earliest RRSIG expires in [0-9]+[hd] .*below the margin of 2d 0h" "$TMP/gate2.log"
+expiry_alerts() { hooks 'select(.error.id == "gate.expiry-guard") | [.event, .severity, (.summary | test("below the margin"))]'; }
+expiry_open() { [ "$(expiry_alerts)" = '["open","error",true]' ]; }
+# the library's public verdict has no expiry class: the alert is the zone's `unverified` condition
+ok "(g) alert: the critical expiry guard raises an alert (webhook open, gate.expiry-guard)" \
+	wait_until 15 expiry_open
 ok "(g) staleness: no new serial for 27 days" \
 	grep -qE "warning: \[test\.\] stale: the signer has produced no new serial for 27d " "$TMP/gate2.log"
 ok "(g) serial 5 was not transferred again" bash -c "! grep -qE 'IXFR|AXFR|blocked, keeping' '$TMP/gate2.log'"
@@ -342,6 +382,8 @@ knotc -c "$TMP/signer/knot.conf" stop >/dev/null
 run_gate "$TMP/gate3.log" "+$((30 * 86400))"
 ok "(h) staleness: the signer has not answered for 3 days" \
 	wait_for 10 grep -qE "warning: \[test\.\] stale: the signer has not answered for 3d " "$TMP/gate3.log"
+ok "(h) the guard runs at every retry, but alerts at most once per gate start" \
+	bash -c "[ \$(grep -c 'critical: \[test\.\] expiry guard' '$TMP/gate3.log') -ge 1 ] && [ \$(grep -c 'alert: ' '$TMP/gate3.log') -le 1 ]"
 stop_gate
 # --- (j) control: approve the blocked serial 5, hold/resume, a non-operator is refused
 start_knotd "$TMP/signer"
@@ -371,6 +413,10 @@ ok "(j) ... the secondary keeps serial 5" serial_is "$P_SEC" 2026010105
 "$ZG" gate resume test. --config "$TMP/gate.yaml" >"$TMP/j3" 2>&1
 ok "(j) gate resume hands serial 6 over" grep -q "resumed by root; the held serial was handed over" "$TMP/j3"
 ok "(j) serial 6 reaches the secondary after resume" wait_for 20 serial_is "$P_SEC" 2026010106
+ok "(j) alert: serial 6, handed over at resume, resolves the open incidents" \
+	wait_until 15 bash -c "jq -e 'select(.path == \"/hook\") | .body | fromjson | select(.event == \"resolve\" and .serial == 2026010106)' '$RLOG' >/dev/null"
+ok "(j) ... the approval of the blocked serial 5 resolved nothing" \
+	eq "$(hooks 'select(.event == "resolve" and .serial == 2026010105) | .event')" ""
 "$ZG" gate status --config "$TMP/gate.yaml" >"$TMP/st4" 2>&1
 ok "(j) status: hold: no, served 6" bash -c "grep -qx '  hold: no' '$TMP/st4' && grep -qx '  served serial: 2026010106' '$TMP/st4'"
 ok "(j) audit: hold and resume by root" \
@@ -402,7 +448,7 @@ rm -f "$TMP/state/gate.db" "$TMP/state/gate.db-wal" "$TMP/state/gate.db-shm"
 ok "(i) missing state database with a served version: exit 2" eq "$?" 2
 ok "(i) ... says why" grep -q "state database .*gate.db is missing while a version is served" "$TMP/i3"
 if [ "$T_FAIL" -ne 0 ]; then
-	for f in gate.log gate2.log gate3.log gate4.log i1 i3 st1 st2 j0 j1 j2 j3 j4; do
+	for f in gate.log gate2.log gate3.log gate4.log i1 i3 st1 st2 j0 j1 j2 j3 j4 rcv/requests.jsonl badalert.err; do
 		sed "s/^/# $f: /" "$TMP/$f" 2>/dev/null
 	done
 	cat "$T_LOG" | sed 's/^/# /'

@@ -1,0 +1,159 @@
+/* gate_alert.c -- the gate's alerts: the `alerting:` section of the gate's own config file goes
+ * through libzgalert exactly as `zonegate verify --alert-config` does (zg_alert_record: incidents
+ * + durable spool, then a detached sender flushing for sender-window). A blocked or unverifiable
+ * candidate opens/updates the zone's incident, a passing installed serial resolves it, and the
+ * expiry guard at critical raises an alert once per blocked candidate. */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "alerting/alert.h"
+#include "alerting/fsutil.h"
+#include "gates/cli/alert_run.h"
+#include "gates/cli/cli.h"
+#include "gates/xfr/gate_xfr.h"
+
+#define GATE_DIAG_MAX 8
+
+int gate_alert_load(gate_conf_t *conf, char *err, size_t errlen)
+{
+	if (!conf->has_alerting) {
+		return 0;
+	}
+	cli_alert_conf_t *c = calloc(1, sizeof(*c));
+	if (c == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (cli_alert_conf_load(conf->path, c, err, errlen) != 0) {
+		free(c);
+		return -1;
+	}
+	conf->alert = c;
+	for (size_t i = 0; i < conf->nzones; i++) {
+		conf->zones[i].alert = c;
+	}
+	return 0;
+}
+
+void gate_alert_free(gate_conf_t *conf)
+{
+	if (conf->alert != NULL) {
+		cli_alert_conf_free(conf->alert);
+		free(conf->alert);
+		conf->alert = NULL;
+	}
+}
+
+/* The detached sender of alert_run.c, for a daemon: the grandchild first closes every inherited
+ * descriptor (listening sockets, the control socket, the state database), so a restarted gate
+ * can bind its ports while an earlier sender still retries. */
+static void spawn_sender(const cli_alert_conf_t *c, bool heartbeat)
+{
+	if (!c->background && !(heartbeat && c->conf.heartbeat_url != NULL)) {
+		return;
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		gate_log(LOG_WARNING, NULL, "alert: cannot start the sender; the spool keeps the "
+		         "alerts for `zonegate alert flush`");
+		return;
+	}
+	if (pid == 0) {
+		setsid();
+		if (fork() == 0) {
+			close_range(0, ~0U, 0);
+			int fd = open("/dev/null", O_RDWR); /* 0, then 1 and 2 */
+			if (fd == 0) {
+				dup2(fd, 1);
+				dup2(fd, 2);
+			}
+			if (heartbeat && c->conf.heartbeat_url != NULL) {
+				long status = 0;
+				char e[256];
+				zg_alert_heartbeat(&c->conf, &status, e, sizeof(e));
+			}
+			if (c->background) {
+				zg_alert_flush_opts_t fo = { .wait_ms = c->sender_window_ms,
+					                     .refresh = true };
+				zg_alert_flush(&c->conf, &fo, NULL, NULL, NULL, NULL, 0);
+			}
+		}
+		_exit(0);
+	}
+	int st;
+	waitpid(pid, &st, 0);
+}
+
+/* Record (spool, incidents, metrics), one log line, then the sender. */
+static void record(gate_zone_t *z, const zg_alert_verdict_t *v, bool completed)
+{
+	zg_alert_record_stats_t st;
+	char err[1024] = "";
+	if (zg_alert_record(&z->alert->conf, v, NULL, &st, err, sizeof(err)) != ZG_EOK) {
+		gate_log(LOG_ERR, z->origin, "alert: could not record the alert (the verdict "
+		         "stands): %s", err);
+	} else if (st.spooled > 0) {
+		gate_log(LOG_NOTICE, z->origin, "alert: %u opened, %u updated, %u resolved; %u "
+		         "messages spooled", st.opened, st.updated, st.resolved, st.spooled);
+	}
+	spawn_sender(z->alert, completed);
+}
+
+void gate_alert_verdict(gate_zone_t *z, const zg_report_t *rep, const char *file,
+                        const char *report)
+{
+	if (z->alert == NULL) {
+		return;
+	}
+	const zg_diag_group_t *d;
+	size_t nd = zg_report_diagnosis(rep, &d);
+	char lines[GATE_DIAG_MAX][512];
+	const char *diag[GATE_DIAG_MAX];
+	for (size_t i = 0; i < nd && i < GATE_DIAG_MAX; i++) {
+		cli_diag_sentence(&d[i], lines[i], sizeof(lines[i]));
+		diag[i] = lines[i];
+	}
+	zg_alert_verdict_t v = { .rep = rep, .zone = z->origin, .file = file,
+		                 .report_path = report, .diagnosis = diag,
+		                 .ndiagnosis = nd < GATE_DIAG_MAX ? nd : GATE_DIAG_MAX,
+		                 .now_ms = zg_alert_now_ms() };
+	record(z, &v, true);
+}
+
+/* why is "id: message" (zone.parse: ..., policy: ...) or a plain message */
+void gate_alert_unverified(gate_zone_t *z, const char *file, const char *why)
+{
+	if (z->alert == NULL) {
+		return;
+	}
+	char id[64] = "gate.verify";
+	const char *colon = strstr(why, ": ");
+	const char *msg = why;
+	if (colon != NULL && (size_t)(colon - why) < sizeof(id) && strchr(why, ' ') == colon + 1) {
+		snprintf(id, sizeof(id), "%.*s", (int)(colon - why), why);
+		msg = colon + 2;
+	}
+	zg_alert_verdict_t v = { .zone = z->origin, .file = file, .error_id = id,
+		                 .error_msg = msg, .now_ms = zg_alert_now_ms() };
+	record(z, &v, false);
+}
+
+void gate_alert_expiry(gate_zone_t *z, const char *msg)
+{
+	if (z->alert == NULL || (z->expiry_alerted && z->expiry_serial == z->candidate)) {
+		return;
+	}
+	z->expiry_alerted = true;
+	z->expiry_serial = z->candidate;
+	/* the library's public verdict has no "expiry" class: the alert goes out as the zone's
+	 * could-not-serve condition (class unverified), resolved by the next passing serial */
+	zg_alert_verdict_t v = { .zone = z->origin, .file = z->dist_file,
+		                 .error_id = "gate.expiry-guard", .error_msg = msg,
+		                 .now_ms = zg_alert_now_ms() };
+	record(z, &v, false);
+}
