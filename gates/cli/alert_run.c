@@ -103,11 +103,13 @@ void cli_alert_save_report(const cli_alert_conf_t *c, const zg_report_t *rep, ch
 }
 
 /* The grandchild: never returns, never flushes the parent's stdio buffers (_exit). */
+/* The detached sender keeps no inherited descriptor: a daemon's listening sockets, control
+ * socket and database must not outlive it in a sender that retries for sender-window. */
 static void sender_main(const cli_alert_conf_t *c, bool heartbeat)
 {
-	int fd = open("/dev/null", O_RDWR);
-	if (fd >= 0) {
-		dup2(fd, 0);
+	close_range(0, ~0U, 0);
+	int fd = open("/dev/null", O_RDWR); /* becomes 0 */
+	if (fd == 0) {
 		dup2(fd, 1);
 		dup2(fd, 2);
 	}

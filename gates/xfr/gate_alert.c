@@ -49,46 +49,6 @@ void gate_alert_free(gate_conf_t *conf)
 	}
 }
 
-/* The detached sender of alert_run.c, for a daemon: the grandchild first closes every inherited
- * descriptor (listening sockets, the control socket, the state database), so a restarted gate
- * can bind its ports while an earlier sender still retries. */
-static void spawn_sender(const cli_alert_conf_t *c, bool heartbeat)
-{
-	if (!c->background && !(heartbeat && c->conf.heartbeat_url != NULL)) {
-		return;
-	}
-	pid_t pid = fork();
-	if (pid < 0) {
-		gate_log(LOG_WARNING, NULL, "alert: cannot start the sender; the spool keeps the "
-		         "alerts for `zonegate alert flush`");
-		return;
-	}
-	if (pid == 0) {
-		setsid();
-		if (fork() == 0) {
-			close_range(0, ~0U, 0);
-			int fd = open("/dev/null", O_RDWR); /* 0, then 1 and 2 */
-			if (fd == 0) {
-				dup2(fd, 1);
-				dup2(fd, 2);
-			}
-			if (heartbeat && c->conf.heartbeat_url != NULL) {
-				long status = 0;
-				char e[256];
-				zg_alert_heartbeat(&c->conf, &status, e, sizeof(e));
-			}
-			if (c->background) {
-				zg_alert_flush_opts_t fo = { .wait_ms = c->sender_window_ms,
-					                     .refresh = true };
-				zg_alert_flush(&c->conf, &fo, NULL, NULL, NULL, NULL, 0);
-			}
-		}
-		_exit(0);
-	}
-	int st;
-	waitpid(pid, &st, 0);
-}
-
 /* Record (spool, incidents, metrics), one log line, then the sender. */
 static void record(gate_zone_t *z, const zg_alert_verdict_t *v, bool completed)
 {
@@ -101,7 +61,7 @@ static void record(gate_zone_t *z, const zg_alert_verdict_t *v, bool completed)
 		gate_log(LOG_NOTICE, z->origin, "alert: %u opened, %u updated, %u resolved; %u "
 		         "messages spooled", st.opened, st.updated, st.resolved, st.spooled);
 	}
-	spawn_sender(z->alert, completed);
+	cli_alert_spawn_sender(z->alert, completed);
 }
 
 void gate_alert_verdict(gate_zone_t *z, const zg_report_t *rep, const char *file,
