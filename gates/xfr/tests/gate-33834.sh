@@ -10,6 +10,7 @@
 # in Alertmanager's GET /api/v2/alerts for the zone.
 set -u
 . "${SOURCE_ROOT:?}/tests/lib.sh"
+. "$SOURCE_ROOT/gates/xfr/tests/lib-chain.sh"
 . "$SOURCE_ROOT/alerting/tests/alert-lib.sh"
 . "$SOURCE_ROOT/hsm/tests/lib-hsm.sh" # T_DIR, T_LOG, hsm_token, p11, require, stop_pidfile
 ZG=${ZONEGATE:?}
@@ -108,24 +109,6 @@ mail    A    192.0.2.2
 @       MX   10 mail
 txt     TXT  "hello"
 ZONE
-knot_head() { # knot_head DIR PORT
-	cat <<CONF
-server:
-    rundir: "$1"
-    listen: 127.0.0.1@$2
-    udp-workers: 1
-    tcp-workers: 1
-    background-workers: 1
-log:
-  - target: stderr
-    any: info
-database:
-    storage: "$1/db"
-control:
-    listen: "$1/knot.sock"
-include: "$TMP/tsig/tsig.conf"
-CONF
-}
 # Knot 3.2 takes the PIN only as pin-value in its config: the file is 0600
 (umask 077 && {
 	knot_head "$TMP/signer" "$P_SIGNER"
@@ -165,52 +148,8 @@ zone:
     notify: gate
 CONF
 } >"$TMP/signer/knot.conf")
-{
-	knot_head "$TMP/dist" "$P_DIST"
-	cat <<CONF
-acl:
-  - id: xfr
-    address: 127.0.0.1
-    key: xfr-key
-    action: transfer
-remote:
-  - id: secondary
-    address: 127.0.0.1@$P_SEC
-    key: xfr-key
-zone:
-  - domain: test.
-    storage: "$TMP/dist/zones"
-    file: test.zone
-    zonefile-sync: -1
-    zonefile-load: difference
-    journal-content: changes
-    semantic-checks: off
-    acl: xfr
-    notify: secondary
-CONF
-} >"$TMP/dist/knot.conf"
-{
-	knot_head "$TMP/sec" "$P_SEC"
-	cat <<CONF
-remote:
-  - id: primary
-    address: 127.0.0.1@$P_DIST
-    key: xfr-key
-acl:
-  - id: notify
-    address: 127.0.0.1
-    key: xfr-key
-    action: notify
-zone:
-  - domain: test.
-    master: primary
-    acl: notify
-    storage: "$TMP/sec/zones"
-    file: test.zone
-    zonefile-sync: -1
-    journal-content: changes
-CONF
-} >"$TMP/sec/knot.conf"
+dist_conf "$TMP/dist" "$P_DIST" "$P_SEC" >"$TMP/dist/knot.conf"
+secondary_conf "$TMP/sec" "$P_SEC" "$P_DIST" >"$TMP/sec/knot.conf"
 cat >"$TMP/gate.yaml" <<CONF
 alerting:
   spool: $TMP/spool

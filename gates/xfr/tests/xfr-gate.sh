@@ -8,6 +8,7 @@
 # refused and logged. Daemons are stopped by PID; everything lives in one temp dir.
 set -u
 . "${SOURCE_ROOT:?}/tests/lib.sh"
+. "$SOURCE_ROOT/gates/xfr/tests/lib-chain.sh"
 . "$SOURCE_ROOT/alerting/tests/alert-lib.sh"
 ZG=${ZONEGATE:?}
 # deploy/install-deps installs all of them: a missing one is a failure, not a skip
@@ -110,24 +111,6 @@ for s in 2026010103 2026010105; do
 done
 ok "the broken version differs from its signed data" grep -q '192.0.2.99' "$TMP/v2026010103.zone"
 
-knot_head() { # knot_head DIR PORT
-	cat <<CONF
-server:
-    rundir: "$1"
-    listen: 127.0.0.1@$2
-    udp-workers: 1
-    tcp-workers: 1
-    background-workers: 1
-log:
-  - target: stderr
-    any: info
-database:
-    storage: "$1/db"
-control:
-    listen: "$1/knot.sock"
-include: "$TMP/tsig/tsig.conf"
-CONF
-}
 # signer: serves the prepared versions as they are, NOTIFYs the gate
 cp "$TMP/v2026010101.zone" "$TMP/signer/zones/test.zone"
 {
@@ -154,58 +137,8 @@ zone:
     notify: gate
 CONF
 } >"$TMP/signer/knot.conf"
-# distribution primary: serves the file the gate installs, NOTIFYs the secondary
-{
-	knot_head "$TMP/dist" "$P_DIST"
-	cat <<CONF
-acl:
-  - id: xfr
-    address: 127.0.0.1
-    key: xfr-key
-    action: transfer
-remote:
-  - id: secondary
-    address: 127.0.0.1@$P_SEC
-    key: xfr-key
-zone:
-  - domain: test.
-    storage: "$TMP/dist/zones"
-    file: test.zone
-    zonefile-sync: -1
-    zonefile-load: difference
-    journal-content: changes
-    semantic-checks: off
-    acl: xfr
-    notify: secondary
-CONF
-} >"$TMP/dist/knot.conf"
-# secondary
-{
-	knot_head "$TMP/sec" "$P_SEC"
-	cat <<CONF
-remote:
-  - id: primary
-    address: 127.0.0.1@$P_DIST
-    key: xfr-key
-acl:
-  - id: notify
-    address: 127.0.0.1
-    key: xfr-key
-    action: notify
-  - id: xfr
-    address: 127.0.0.1
-    key: xfr-key
-    action: transfer
-zone:
-  - domain: test.
-    master: primary
-    acl: [ notify, xfr ]
-    storage: "$TMP/sec/zones"
-    file: test.zone
-    zonefile-sync: -1
-    journal-content: changes
-CONF
-} >"$TMP/sec/knot.conf"
+dist_conf "$TMP/dist" "$P_DIST" "$P_SEC" >"$TMP/dist/knot.conf"
+secondary_conf "$TMP/sec" "$P_SEC" "$P_DIST" >"$TMP/sec/knot.conf"
 printf 'hook-secret-%s\n' "$$" >"$TMP/tsig/hook.secret"
 chmod 0600 "$TMP/tsig/hook.secret"
 cat >"$TMP/gate.yaml" <<CONF
