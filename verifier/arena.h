@@ -14,8 +14,34 @@ void *zg_arena_alloc(zg_arena_t *a, size_t size);
 void *zg_arena_alloc_array(zg_arena_t *a, size_t n, size_t size);
 /*! \brief Copy of len bytes. */
 void *zg_arena_dup(zg_arena_t *a, const void *src, size_t len);
+/*! \brief Unaligned block (names, RDATA): no padding between small objects. */
+void *zg_arena_alloc_bytes(zg_arena_t *a, size_t size);
+/*! \brief Unaligned copy of len bytes. */
+void *zg_arena_dup_bytes(zg_arena_t *a, const void *src, size_t len);
+/*!
+ * \brief Allocate (old NULL), resize or free (size 0) a large block owned by the arena, with
+ *        realloc() semantics: its own mapping, grown without a copy; untouched pages cost no
+ *        memory, so a generous size is cheap. Freed with the arena at the latest.
+ * \return 16-byte aligned block, NULL on ENOMEM (old stays valid) or when freed
+ */
+void *zg_arena_block(zg_arena_t *a, void *old, size_t size);
+/*! \brief Move every allocation of src (no other owners) into dst, then free src. */
+void zg_arena_adopt(zg_arena_t *dst, zg_arena_t *src);
+
+/*!
+ * \brief A page-mapped block of its own (realloc() semantics, size 0 frees): for big temporary
+ *        arrays, grown without a copy and given back to the system when freed.
+ */
+void *zg_pages_resize(void *old, size_t size);
+/*! \brief Room for `need` elements in a zg_pages_resize() array (doubling). */
+zg_err_t zg_pages_reserve(void *arr, size_t *cap, size_t need, size_t elem);
+/*! \brief Give back the whole pages within [p, p + len) of such a block (they read as zeros). */
+void zg_pages_release(void *p, size_t len);
 /*! \brief Bytes handed out so far. */
 size_t zg_arena_used(const zg_arena_t *a);
+/*! \brief One more owner: the arena lives until every owner called zg_arena_free() (one thread). */
+zg_arena_t *zg_arena_ref(zg_arena_t *a);
+/*! \brief Drop one owner; the last one frees every block. */
 void zg_arena_free(zg_arena_t *a);
 
 /*!

@@ -1,6 +1,7 @@
 /* rrsig_batch.c -- run check_rrsig.c over batches of RRsets on N threads. Each batch has its own
- * context (report, scratch buffer, key statistics, diagnosis); the main thread merges batches in
- * order, so the report is the same for any thread count. */
+ * context (report, scratch buffer, key statistics, diagnosis), set up when a thread takes it;
+ * batches are merged in order as soon as every earlier one is done, and freed, so the report is
+ * the same for any thread count and only the batches in flight hold memory. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -14,13 +15,19 @@ typedef struct {
 	zg_vctx_t ctx;    /* copy of the run's context with its own report, buffer, keys */
 	zg_diag_t *diag;
 	uint32_t first, last;
+	bool done;        /* under merge_lock */
 } batch_t;
 
 typedef struct {
 	zg_vctx_t *main;
+	zg_vctx_t proto;       /* main as it was before the threads: what a batch starts from */
 	batch_t *batches;
 	size_t nbatches;
 	atomic_size_t next;
+	pthread_mutex_t merge_lock;
+	size_t merged;         /* under merge_lock: batches [0, merged) are in main and freed */
+	zg_diag_t *diag;       /* the run's diagnosis, merged into under merge_lock */
+	zg_err_t ret;          /* under merge_lock: the first batch's fatal error */
 	uint64_t done_rrsets;  /* under sink_lock: for progress */
 	pthread_mutex_t sink_lock;
 	zg_sink_t locked_sink; /* forwards to opts->sink under sink_lock */
@@ -45,7 +52,7 @@ static zg_err_t batch_init(run_t *r, batch_t *b, uint32_t first, uint32_t last)
 	zg_vctx_t *m = r->main;
 	b->first = first;
 	b->last = last;
-	b->ctx = *m;
+	b->ctx = r->proto; /* not *m: merges update it meanwhile */
 	b->ctx.keys = NULL;
 	zg_dynbuf_init(&b->ctx.buf, ZG_MAX_SIGNED_DATA);
 	bool sink = m->opts->sink != NULL && m->opts->sink->finding != NULL;
@@ -70,6 +77,9 @@ static void batch_deinit(batch_t *b)
 	zg_report_free(b->ctx.report);
 	zg_diag_free(b->diag);
 	free(b->ctx.keys);
+	b->ctx.report = NULL;
+	b->diag = NULL;
+	b->ctx.keys = NULL;
 }
 
 static void progress(run_t *r, const batch_t *b)
@@ -82,18 +92,6 @@ static void progress(run_t *r, const batch_t *b)
 	r->done_rrsets += b->last - b->first;
 	user->progress(user, r->done_rrsets, r->main->zone->nrrsets);
 	pthread_mutex_unlock(&r->sink_lock);
-}
-
-static void *worker(void *arg)
-{
-	run_t *r = arg;
-	size_t i;
-	while ((i = atomic_fetch_add(&r->next, 1)) < r->nbatches) {
-		batch_t *b = &r->batches[i];
-		zg_rrsig_range(&b->ctx, b->diag, b->first, b->last);
-		progress(r, b);
-	}
-	return NULL;
 }
 
 static void merge_keys(zg_key_t *dst, const zg_key_t *src, size_t n)
@@ -111,23 +109,54 @@ static void merge_keys(zg_key_t *dst, const zg_key_t *src, size_t n)
 	}
 }
 
-/* Batches in order: findings, counts, key statistics and diagnosis as one sequential run. */
-static zg_err_t merge(run_t *r, zg_diag_t *diag)
+/* One batch into the run (batches in order): findings, counts, key statistics, diagnosis. */
+static zg_err_t merge_one(run_t *r, batch_t *b)
 {
 	zg_vctx_t *m = r->main;
-	for (size_t i = 0; i < r->nbatches; i++) {
-		batch_t *b = &r->batches[i];
-		if (b->ctx.fatal != ZG_EOK) {
-			return b->ctx.fatal;
-		}
-		zg_report_merge(m->report, b->ctx.report);
-		merge_keys(m->keys, b->ctx.keys, m->nkeys);
-		zg_err_t ret = zg_diag_merge(diag, b->diag, m->ncands);
-		if (ret != ZG_EOK) {
-			return ret;
-		}
+	if (b->ctx.fatal != ZG_EOK) {
+		return b->ctx.fatal;
 	}
-	return ZG_EOK;
+	zg_report_merge(m->report, b->ctx.report);
+	merge_keys(m->keys, b->ctx.keys, m->nkeys);
+	m->memo_hits += b->ctx.memo_hits;
+	m->memo_misses += b->ctx.memo_misses;
+	return zg_diag_merge(r->diag, b->diag, m->ncands);
+}
+
+/* b is done: merge it and every done batch after it, in order, once all before are merged. */
+static void batch_done(run_t *r, batch_t *b)
+{
+	pthread_mutex_lock(&r->merge_lock);
+	b->done = true;
+	while (r->merged < r->nbatches && r->batches[r->merged].done) {
+		batch_t *m = &r->batches[r->merged++];
+		if (r->ret == ZG_EOK) {
+			r->ret = merge_one(r, m);
+		}
+		batch_deinit(m);
+	}
+	pthread_mutex_unlock(&r->merge_lock);
+}
+
+static void *worker(void *arg)
+{
+	run_t *r = arg;
+	size_t i;
+	while ((i = atomic_fetch_add(&r->next, 1)) < r->nbatches) {
+		batch_t *b = &r->batches[i];
+		uint32_t first = (uint32_t)(i * BATCH_RRSETS);
+		uint32_t n = r->main->zone->nrrsets;
+		uint32_t last = first + BATCH_RRSETS < n ? first + BATCH_RRSETS : n;
+		zg_err_t ret = batch_init(r, b, first, last);
+		if (ret == ZG_EOK) {
+			zg_rrsig_range(&b->ctx, b->diag, b->first, b->last);
+			progress(r, b);
+		} else {
+			b->ctx.fatal = ret;
+		}
+		batch_done(r, b);
+	}
+	return NULL;
 }
 
 static zg_err_t run_threads(run_t *r, unsigned n)
@@ -152,29 +181,26 @@ static void run_free(run_t *r)
 		batch_deinit(&r->batches[i]);
 	}
 	free(r->batches);
+	zg_diag_free(r->diag);
 	pthread_mutex_destroy(&r->sink_lock);
+	pthread_mutex_destroy(&r->merge_lock);
 }
 
+/* The batches' ranges only: a thread sets up a batch when it takes it. */
 static zg_err_t run_init(run_t *r, zg_vctx_t *ctx)
 {
 	uint32_t n = ctx->zone->nrrsets;
-	*r = (run_t){ .main = ctx, .locked_sink = { .finding = locked_finding } };
+	*r = (run_t){ .main = ctx, .proto = *ctx, .locked_sink = { .finding = locked_finding } };
 	pthread_mutex_init(&r->sink_lock, NULL);
+	pthread_mutex_init(&r->merge_lock, NULL);
 	atomic_init(&r->next, 0);
 	size_t nb = (n + BATCH_RRSETS - 1) / BATCH_RRSETS;
 	r->batches = calloc(nb ? nb : 1, sizeof(batch_t));
-	if (r->batches == NULL) {
+	r->diag = zg_diag_new();
+	if (r->batches == NULL || r->diag == NULL) {
 		return ZG_ENOMEM;
 	}
-	for (size_t i = 0; i < nb; i++) {
-		uint32_t first = (uint32_t)(i * BATCH_RRSETS);
-		uint32_t last = first + BATCH_RRSETS < n ? first + BATCH_RRSETS : n;
-		r->nbatches++;
-		zg_err_t ret = batch_init(r, &r->batches[i], first, last);
-		if (ret != ZG_EOK) {
-			return ret;
-		}
-	}
+	r->nbatches = nb;
 	return ZG_EOK;
 }
 
@@ -185,10 +211,6 @@ void zg_check_rrsigs(zg_vctx_t *ctx)
 	}
 	run_t r;
 	zg_err_t ret = run_init(&r, ctx);
-	zg_diag_t *diag = zg_diag_new();
-	if (ret == ZG_EOK && diag == NULL) {
-		ret = ZG_ENOMEM;
-	}
 	if (ret == ZG_EOK) {
 		unsigned n = ctx->opts->threads ? ctx->opts->threads : 1;
 		n = n > MAX_THREADS ? MAX_THREADS : n;
@@ -196,14 +218,13 @@ void zg_check_rrsigs(zg_vctx_t *ctx)
 		ret = run_threads(&r, n);
 	}
 	if (ret == ZG_EOK) {
-		ret = merge(&r, diag);
+		ret = r.ret; /* every batch is merged once the threads are joined */
 	}
 	if (ret == ZG_EOK) {
-		ret = zg_diag_finish(ctx, diag);
+		ret = zg_diag_finish(ctx, r.diag);
 	}
 	if (ctx->fatal == ZG_EOK) {
 		ctx->fatal = ret;
 	}
-	zg_diag_free(diag);
 	run_free(&r);
 }

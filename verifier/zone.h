@@ -22,6 +22,13 @@ typedef struct zg_zone zg_zone_t;
  */
 ZG_API zg_err_t zg_zone_load(const char *path, const char *origin, zg_zone_t **zone, char *errmsg,
                              size_t errlen);
+/*!
+ * \brief zg_zone_load() on up to `threads` threads (0: one per online CPU; 1: one scanner).
+ *        A large file is split at record boundaries and parsed in parts side by side; the
+ *        result, line numbers and error messages included, is that of one scanner.
+ */
+ZG_API zg_err_t zg_zone_load_threads(const char *path, const char *origin, unsigned threads,
+                                     zg_zone_t **zone, char *errmsg, size_t errlen);
 ZG_API void zg_zone_free(zg_zone_t *zone);
 /*! \brief Origin in presentation form. */
 ZG_API const char *zg_zone_origin_str(const zg_zone_t *zone, char *buf, size_t size);

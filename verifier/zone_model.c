@@ -1,8 +1,9 @@
-/* zone_model.c -- group raw records into canonical names and RRsets; mark apex, cuts, occlusion. */
+/* zone_model.c -- canonical record order; mark apex, cuts, occlusion; look up names and RRsets. */
 #include <stdlib.h>
 #include <string.h>
 #include <libknot/descriptor.h>
 #include <libknot/wire.h>
+#include "verifier/internal/zone_build.h"
 #include "verifier/internal/zone_model.h"
 #include "verifier/name.h"
 
@@ -25,9 +26,8 @@ static int owner_cmp(const zg_raw_rr_t *a, const zg_raw_rr_t *b)
 	return rdata_cmp(a->key, a->keylen, b->key, b->keylen);
 }
 
-static int raw_cmp(const void *pa, const void *pb)
+int zg_raw_order(const zg_raw_rr_t *a, const zg_raw_rr_t *b)
 {
-	const zg_raw_rr_t *a = pa, *b = pb;
 	int c = owner_cmp(a, b);
 	if (c != 0) {
 		return c;
@@ -39,57 +39,7 @@ static int raw_cmp(const void *pa, const void *pb)
 	if (sa != sb) {
 		return sa ? 1 : -1;
 	}
-	c = rdata_cmp(a->rdata, a->rdlen, b->rdata, b->rdlen);
-	if (c != 0) {
-		return c;
-	}
-	return (a->line > b->line) - (a->line < b->line); /* qsort is not stable: file order */
-}
-
-static zg_rr_t rr_of(const zg_raw_rr_t *r)
-{
-	return (zg_rr_t){ .rdata = r->rdata, .ttl = r->ttl, .line = r->line, .rdlen = r->rdlen };
-}
-
-static bool same_rr(const zg_raw_rr_t *a, const zg_raw_rr_t *b)
-{
-	return a->type == b->type && rdata_cmp(a->rdata, a->rdlen, b->rdata, b->rdlen) == 0;
-}
-
-/* Append one RRset (raw[i..j) share owner and grouping type) to the zone. */
-static void add_rrset(zg_zone_t *z, const zg_raw_rr_t *raw, size_t i, size_t j)
-{
-	zg_rrset_t *set = &z->rrsets[z->nrrsets++];
-	*set = (zg_rrset_t){ .name = z->nnames - 1, .type = raw[i].gtype, .rr_first = z->nrrs,
-	                     .sig_first = z->nsigs, .ttl = raw[i].ttl };
-	for (size_t k = i; k < j; k++) {
-		if (k > i && same_rr(&raw[k], &raw[k - 1])) {
-			continue; /* duplicate RR: RFC 4034 6.3 */
-		}
-		if (raw[k].type == KNOT_RRTYPE_RRSIG) {
-			z->sigs[z->nsigs++] = rr_of(&raw[k]);
-			set->sig_count++;
-			continue;
-		}
-		if (set->rr_count > 0 && raw[k].ttl != set->ttl) {
-			set->flags |= ZG_RRSET_TTL_MISMATCH;
-		}
-		if (set->rr_count == 0) {
-			set->ttl = raw[k].ttl;
-		}
-		z->rrs[z->nrrs++] = rr_of(&raw[k]);
-		set->rr_count++;
-	}
-	z->names[z->nnames - 1].rrset_count++;
-}
-
-static zg_err_t alloc_model(zg_zone_t *z, size_t n)
-{
-	z->names = zg_arena_alloc_array(z->arena, n, sizeof(zg_name_t));
-	z->rrsets = zg_arena_alloc_array(z->arena, n, sizeof(zg_rrset_t));
-	z->rrs = zg_arena_alloc_array(z->arena, n, sizeof(zg_rr_t));
-	z->sigs = zg_arena_alloc_array(z->arena, n, sizeof(zg_rr_t));
-	return (z->names && z->rrsets && z->rrs && z->sigs) ? ZG_EOK : ZG_ENOMEM;
+	return rdata_cmp(a->rdata, a->rdlen, b->rdata, b->rdlen);
 }
 
 /* Is the RRset at a name with these flags authoritative? (CHECKS.md definition) */
@@ -140,37 +90,28 @@ static void mark_names(zg_zone_t *z)
 	}
 }
 
-zg_err_t zg_zone_build(zg_zone_t *z, zg_raw_rr_t *raw, size_t n)
+void zg_zone_mark(zg_zone_t *z)
 {
-	if (n >= ZG_NONE) {
-		return ZG_ETOOBIG;
-	}
-	qsort(raw, n, sizeof(*raw), raw_cmp);
-	zg_err_t ret = alloc_model(z, n);
-	if (ret != ZG_EOK) {
-		return ret;
-	}
-	size_t i = 0, name_start = 0;
-	while (i < n) {
-		if (z->nnames == 0 || owner_cmp(&raw[i], &raw[name_start]) != 0) {
-			z->names[z->nnames++] = (zg_name_t){ .owner = raw[i].owner,
-			                                     .rrset_first = z->nrrsets };
-			name_start = i;
-		}
-		size_t j = i + 1;
-		while (j < n && raw[j].gtype == raw[i].gtype && owner_cmp(&raw[j], &raw[i]) == 0) {
-			j++;
-		}
-		add_rrset(z, raw, i, j);
-		i = j;
-	}
 	mark_names(z);
+	z->soa_count = 0;
 	for (uint32_t k = 0; k < z->nrrsets; k++) {
 		if (z->rrsets[k].type == KNOT_RRTYPE_SOA && z->rrsets[k].rr_count > 0) {
 			z->soa_count += z->rrsets[k].rr_count;
 		}
 	}
-	return ZG_EOK;
+}
+
+zg_err_t zg_zone_build(zg_zone_t *z, zg_raw_rr_t *raw, size_t n)
+{
+	if (n >= ZG_NONE) {
+		return ZG_ETOOBIG;
+	}
+	zg_build_sort(raw, n); /* O(n) when raw is in canonical order already */
+	zg_err_t ret = zg_build_sorted(z, raw, n);
+	if (ret == ZG_EOK) {
+		zg_zone_mark(z);
+	}
+	return ret;
 }
 
 const zg_rrset_t *zg_zone_rrset(const zg_zone_t *z, uint32_t name, uint16_t type)

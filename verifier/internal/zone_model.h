@@ -7,7 +7,9 @@
 
 #define ZG_NONE UINT32_MAX
 
-typedef struct {
+/* Packed to 20 bytes (24 with the pointer's padding): a TLD has millions. Do not take the
+ * address of rdata (it may be 4-byte aligned only); the other members are naturally aligned. */
+typedef struct __attribute__((packed, aligned(4))) {
 	const uint8_t *rdata; /* canonical RDATA */
 	uint32_t ttl;
 	uint32_t line;
@@ -19,15 +21,17 @@ enum {
 	ZG_RRSET_TTL_MISMATCH = 1 << 1, /* RRs with different TTLs */
 };
 
+/* 24 bytes. An RRset of more than 65535 RRs could never be served (it would not fit in a DNS
+ * message); zone_build.c refuses one (ZG_ETOOBIG), so the counts are 16-bit. */
 typedef struct {
 	uint32_t name;      /* index into zone->names */
 	uint16_t type;      /* RR type; for an RRSIG-only set, the covered type */
 	uint16_t flags;
 	uint32_t ttl;       /* TTL of the first RR */
 	uint32_t rr_first;  /* into zone->rrs */
-	uint32_t rr_count;  /* 0: RRSIGs cover a type that is absent here */
 	uint32_t sig_first; /* into zone->sigs: the RRSIGs covering this type at this name */
-	uint32_t sig_count;
+	uint16_t rr_count;  /* 0: RRSIGs cover a type that is absent here */
+	uint16_t sig_count;
 } zg_rrset_t;
 
 enum {
@@ -40,8 +44,8 @@ enum {
 typedef struct {
 	const uint8_t *owner; /* lowercased wire name */
 	uint32_t rrset_first;
-	uint32_t rrset_count;
-	uint32_t flags;
+	uint16_t rrset_count; /* one per type: zone_build.c refuses a name with more than 65535 */
+	uint16_t flags;       /* ZG_NAME_*; 16 bytes a name, a TLD has millions */
 } zg_name_t;
 
 struct zg_zone {
@@ -58,6 +62,9 @@ struct zg_zone {
 	uint32_t nsigs;
 	uint32_t apex; /* name index, ZG_NONE if the origin has no records */
 	uint32_t soa_count;
+	/* zg_zone_apply_diff(): arenas of the base versions whose records this zone shares */
+	zg_arena_t **shared;
+	uint32_t nshared;
 };
 
 /* One parsed record before grouping (zone_load.c -> zone_model.c). */
@@ -73,6 +80,8 @@ typedef struct {
 	uint16_t keylen;
 } zg_raw_rr_t;
 
+/*! \brief Canonical record order: owner (sort key), grouping type, data before RRSIGs, RDATA. */
+int zg_raw_order(const zg_raw_rr_t *a, const zg_raw_rr_t *b);
 /*! \brief Sort raw records and build names, RRsets and cut flags into zone (zone_model.c). */
 zg_err_t zg_zone_build(zg_zone_t *zone, zg_raw_rr_t *raw, size_t n);
 /*! \brief RRset of type at name index, or NULL. */
