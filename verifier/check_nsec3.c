@@ -1,6 +1,7 @@
 /* check_nsec3.c -- nsec3.*: parameters (RFC 5155 4, RFC 9276), one NSEC3 per name and empty
  * non-terminal except opt-out insecure delegations (RFC 5155 7.1), hash-ordered cycle, exact
  * bitmaps, no orphans. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,7 @@ typedef struct {
 	const uint8_t *owner;
 	uint32_t name; /* ZG_NONE: empty non-terminal */
 	bool needed;   /* false: insecure delegation (or ENT above only such), opt-out may skip */
+	bool hashed;   /* hash taken from the memo */
 } cand_t;
 
 typedef struct {
@@ -213,9 +215,66 @@ static zg_err_t add_cand(n3ctx_t *c, const uint8_t *owner, uint32_t name, bool n
 	if (zg_array_reserve(&c->cand, &c->capcand, c->ncand, sizeof(cand_t), 1024) != ZG_EOK) {
 		return ZG_ENOMEM;
 	}
-	cand_t *x = &c->cand[c->ncand++];
-	*x = (cand_t){ .owner = owner, .name = name, .needed = needed };
-	return zg_nsec3_hash(c->p.alg, c->p.iter, c->p.salt, c->p.saltlen, owner, x->hash);
+	c->cand[c->ncand++] = (cand_t){ .owner = owner, .name = name, .needed = needed };
+	return ZG_EOK;
+}
+
+typedef struct {
+	n3ctx_t *c;
+	size_t first, last;
+	zg_err_t ret;
+} hash_job_t;
+
+static void *hash_range(void *arg)
+{
+	hash_job_t *j = arg;
+	const params_t *p = &j->c->p;
+	for (size_t i = j->first; i < j->last && j->ret == ZG_EOK; i++) {
+		cand_t *x = &j->c->cand[i];
+		if (!x->hashed) {
+			j->ret = zg_nsec3_hash(p->alg, p->iter, p->salt, p->saltlen, x->owner, x->hash);
+		}
+	}
+	return NULL;
+}
+
+#define HASH_THREADS_MAX 64
+#define HASH_PER_THREAD_MIN 4096
+
+/* Every candidate's hash: from the memo where it has it, the rest on the run's threads. */
+static zg_err_t hash_cands(n3ctx_t *c)
+{
+	for (size_t i = 0; i < c->ncand; i++) {
+		cand_t *x = &c->cand[i];
+		x->hashed = x->name != ZG_NONE && zg_memo_hash_get(c->ctx, x->name, x->hash);
+	}
+	unsigned n = c->ctx->opts->threads ? c->ctx->opts->threads : 1;
+	n = n > HASH_THREADS_MAX ? HASH_THREADS_MAX : n;
+	size_t most = c->ncand / HASH_PER_THREAD_MIN + 1;
+	n = n > most ? (unsigned)most : n;
+	hash_job_t job[HASH_THREADS_MAX];
+	pthread_t tid[HASH_THREADS_MAX];
+	bool started[HASH_THREADS_MAX] = { false };
+	for (unsigned t = 0; t < n; t++) {
+		job[t] = (hash_job_t){ .c = c, .first = c->ncand * t / n,
+		                       .last = c->ncand * (t + 1) / n };
+		started[t] = t + 1 < n && pthread_create(&tid[t], NULL, hash_range, &job[t]) == 0;
+	}
+	zg_err_t ret = ZG_EOK;
+	for (unsigned t = 0; t < n; t++) {
+		if (started[t]) {
+			pthread_join(tid[t], NULL);
+		} else {
+			hash_range(&job[t]); /* the last share, or a thread that did not start */
+		}
+		ret = ret == ZG_EOK ? job[t].ret : ret;
+	}
+	for (size_t i = 0; ret == ZG_EOK && i < c->ncand; i++) {
+		if (c->cand[i].name != ZG_NONE && !c->cand[i].hashed) {
+			zg_memo_hash_put(c->ctx, c->cand[i].name, c->cand[i].hash);
+		}
+	}
+	return ret;
 }
 
 /* Names that need an NSEC3: authoritative names with data, and the empty non-terminals
@@ -243,6 +302,9 @@ static zg_err_t collect_names(n3ctx_t *c)
 			}
 			ret = add_cand(c, p, ZG_NONE, needed);
 		}
+	}
+	if (ret == ZG_EOK) {
+		ret = hash_cands(c);
 	}
 	if (ret == ZG_EOK && c->ncand > 0) {
 		qsort(c->cand, c->ncand, sizeof(cand_t), cand_cmp);
@@ -334,6 +396,7 @@ void zg_check_nsec3(zg_vctx_t *ctx)
 	if (!zone_params(&c)) {
 		return;
 	}
+	zg_memo_hash_params(ctx, c.p.alg, c.p.iter, c.p.salt, c.p.saltlen);
 	check_iterations(&c);
 	zg_err_t ret = collect_nsec3(&c);
 	if (ret == ZG_EOK) {

@@ -161,7 +161,7 @@ static bool has_key(const zg_vctx_t *ctx, const zg_rrsig_t *s)
 static zg_err_t build_data(zg_vctx_t *ctx, const sig_job_t *j)
 {
 	const zg_zone_t *z = ctx->zone;
-	zg_rdata_ref_t refs_small[64];
+	zg_rdata_ref_t refs_small[64] = { { 0 } }; /* n == 0 passes it unread */
 	zg_rdata_ref_t *refs = refs_small;
 	uint32_t n = j->set->rr_count;
 	if (n > 64 && (refs = malloc(n * sizeof(*refs))) == NULL) {
@@ -204,17 +204,50 @@ static void emit_bogus(zg_vctx_t *ctx, const sig_job_t *j, const zg_key_t *by)
 	        j->rr->line, j->sig.keytag, j->sig.algorithm);
 }
 
-static sig_state_t check_crypto(zg_vctx_t *ctx, sig_job_t *j, bool in_force)
+/* The verdict: from the memo when this signature, its RRset and the keys are unchanged since
+ * the base version (the signed data is then only built for a bogus one), else by the crypto. */
+static sig_state_t verdict(zg_vctx_t *ctx, sig_job_t *j, zg_key_t **by, bool *have_data)
 {
+	uint32_t idx = (uint32_t)(j->rr - ctx->zone->sigs);
+	bool valid = false;
+	size_t key = 0;
+	*have_data = false;
+	if (zg_memo_sig_get(ctx, idx, &valid, &key)) {
+		ctx->memo_hits++;
+		*by = &ctx->keys[key];
+		return valid ? SIG_VALID : SIG_BOGUS;
+	}
 	zg_err_t ret = build_data(ctx, j);
 	if (ret != ZG_EOK) {
 		ctx->fatal = ret;
 		return SIG_SKIPPED;
 	}
+	*have_data = true;
+	sig_state_t st = verify_keys(ctx, j, by);
+	if (st != SIG_SKIPPED) {
+		ctx->memo_misses++;
+		zg_memo_sig_put(ctx, idx, st == SIG_VALID, (size_t)(*by - ctx->keys));
+	}
+	return st;
+}
+
+static sig_state_t check_crypto(zg_vctx_t *ctx, sig_job_t *j, bool in_force)
+{
 	zg_key_t *by = NULL;
-	sig_state_t st = verify_keys(ctx, j, &by);
+	bool have_data = false;
+	sig_state_t st = verdict(ctx, j, &by, &have_data);
 	if (st == SIG_SKIPPED) {
 		return st; /* only keys this build cannot use: dnskey.* already blocks */
+	}
+	zg_err_t ret = ZG_EOK;
+	if (!have_data) {
+		uint32_t idx = (uint32_t)(j->rr - ctx->zone->sigs);
+		zg_memo_sig_put(ctx, idx, st == SIG_VALID, (size_t)(by - ctx->keys));
+		ret = st == SIG_BOGUS ? build_data(ctx, j) : ZG_EOK; /* the diagnosis needs it */
+	}
+	if (ret != ZG_EOK) {
+		ctx->fatal = ret;
+		return SIG_SKIPPED;
 	}
 	j->by = by;
 	zg_counts_t *c = zg_report_counts_mut(ctx->report);
@@ -299,10 +332,7 @@ static void check_set(zg_vctx_t *ctx, const zg_rrset_t *s, zg_diag_t *diag,
 	}
 	char tb[32];
 	if (ctx->prev_signed && valid > 0 && !by_prev && s->type != KNOT_RRTYPE_DNSKEY) {
-		zg_emit(ctx, ZG_F_ROLLOVER_UNPUBLISHED_SIGNER, s->name, s->type, new_key,
-		        "%s RRset is signed only by key %u, which the previous version did not publish: "
-		        "resolvers still caching the old DNSKEY set cannot validate it",
-		        tstr(s->type, tb, sizeof(tb)), new_key->tag);
+		zg_rollover_unpublished(ctx, s, new_key);
 	}
 	if ((s->type == KNOT_RRTYPE_NSEC || s->type == KNOT_RRTYPE_NSEC3) && valid == 0) {
 		zg_emit(ctx, ZG_F_NSEC3_UNSIGNED, s->name, s->type, NULL,

@@ -143,6 +143,7 @@ static void delta_counts(const zg_zone_t *prev, const zg_zone_t *cur, uint64_t *
 		bool pc = i < prev->nnames && (prev->names[i].flags & ZG_NAME_CUT);
 		bool cc = k < cur->nnames && (cur->names[k].flags & ZG_NAME_CUT);
 		int c = i >= prev->nnames ? 1 : k >= cur->nnames ? -1 :
+		        zg_dname_equal(prev->names[i].owner, cur->names[k].owner) ? 0 :
 		        zg_dname_cmp(prev->names[i].owner, cur->names[k].owner);
 		if (c <= 0) {
 			*nprev += pc;

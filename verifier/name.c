@@ -54,6 +54,12 @@ static unsigned label_offsets(const uint8_t *name, uint8_t off[128])
 	return n;
 }
 
+bool zg_dname_equal(const uint8_t *a, const uint8_t *b)
+{
+	size_t la = zg_dname_len(a, ZG_DNAME_MAXLEN);
+	return la == zg_dname_len(b, ZG_DNAME_MAXLEN) && memcmp(a, b, la) == 0;
+}
+
 int zg_dname_cmp(const uint8_t *a, const uint8_t *b)
 {
 	uint8_t oa[128], ob[128];

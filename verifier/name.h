@@ -15,6 +15,8 @@ size_t zg_dname_len(const uint8_t *name, size_t max);
 unsigned zg_dname_labels(const uint8_t *name);
 /*! \brief Lowercase ASCII letters in place. */
 void zg_dname_lower(uint8_t *name);
+/*! \brief Same wire bytes (cheaper than zg_dname_cmp() when most names are equal). */
+bool zg_dname_equal(const uint8_t *a, const uint8_t *b);
 /*! \brief Canonical order of lowercased names: <0, 0, >0. */
 int zg_dname_cmp(const uint8_t *a, const uint8_t *b);
 #define ZG_DNAME_KEYLEN 768

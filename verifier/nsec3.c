@@ -1,19 +1,38 @@
 /* nsec3.c -- NSEC3 hash (RFC 5155 5), base32hex (RFC 4648 7), type bitmaps (RFC 4034 4.1.2). */
 #include <pthread.h>
+#include <stdbool.h>
 #include <string.h>
 #include <openssl/evp.h>
 #include "verifier/name.h"
 #include "verifier/nsec3.h"
 
 /* SHA-1 fetched once (an implicit fetch per EVP_DigestInit takes a lock each time) and one
- * digest context per thread, reused for every name. */
+ * digest context per thread, reused for every name and freed when the thread exits. */
 static EVP_MD *SHA1_MD;
 static pthread_once_t SHA1_ONCE = PTHREAD_ONCE_INIT;
-static _Thread_local EVP_MD_CTX *HASH_CTX;
+static pthread_key_t CTX_KEY;
+static bool CTX_KEY_OK;
+
+static void free_ctx(void *ctx)
+{
+	EVP_MD_CTX_free(ctx);
+}
 
 static void fetch_sha1(void)
 {
 	SHA1_MD = EVP_MD_fetch(NULL, "SHA1", NULL);
+	CTX_KEY_OK = pthread_key_create(&CTX_KEY, free_ctx) == 0;
+}
+
+static EVP_MD_CTX *thread_ctx(void)
+{
+	EVP_MD_CTX *ctx = CTX_KEY_OK ? pthread_getspecific(CTX_KEY) : NULL;
+	if (ctx == NULL && CTX_KEY_OK && (ctx = EVP_MD_CTX_new()) != NULL &&
+	    pthread_setspecific(CTX_KEY, ctx) != 0) {
+		EVP_MD_CTX_free(ctx);
+		ctx = NULL;
+	}
+	return ctx;
 }
 
 zg_err_t zg_nsec3_hash(uint8_t alg, uint16_t iterations, const uint8_t *salt, size_t saltlen,
@@ -26,20 +45,18 @@ zg_err_t zg_nsec3_hash(uint8_t alg, uint16_t iterations, const uint8_t *salt, si
 		return ZG_EALGO;
 	}
 	pthread_once(&SHA1_ONCE, fetch_sha1);
-	if (HASH_CTX == NULL) {
-		HASH_CTX = EVP_MD_CTX_new();
-	}
-	if (SHA1_MD == NULL || HASH_CTX == NULL) {
+	EVP_MD_CTX *hctx = thread_ctx();
+	if (SHA1_MD == NULL || hctx == NULL) {
 		return SHA1_MD == NULL ? ZG_ECRYPTO : ZG_ENOMEM;
 	}
 	const uint8_t *in = name;
 	size_t inlen = zg_dname_len(name, ZG_DNAME_MAXLEN);
 	for (unsigned i = 0; i <= iterations; i++) {
 		unsigned olen = 0;
-		if (EVP_DigestInit_ex(HASH_CTX, SHA1_MD, NULL) != 1 ||
-		    EVP_DigestUpdate(HASH_CTX, in, inlen) != 1 ||
-		    EVP_DigestUpdate(HASH_CTX, salt, saltlen) != 1 ||
-		    EVP_DigestFinal_ex(HASH_CTX, out, &olen) != 1 || olen != ZG_NSEC3_SHA1_LEN) {
+		if (EVP_DigestInit_ex(hctx, SHA1_MD, NULL) != 1 ||
+		    EVP_DigestUpdate(hctx, in, inlen) != 1 ||
+		    EVP_DigestUpdate(hctx, salt, saltlen) != 1 ||
+		    EVP_DigestFinal_ex(hctx, out, &olen) != 1 || olen != ZG_NSEC3_SHA1_LEN) {
 			return ZG_ECRYPTO;
 		}
 		in = out;

@@ -173,6 +173,9 @@ static zg_err_t run(zg_vctx_t *ctx)
 	if (ret == ZG_EOK) {
 		ret = load_candidates(ctx);
 	}
+	if (ret == ZG_EOK) {
+		ret = zg_memo_begin(ctx);
+	}
 	if (ret != ZG_EOK) {
 		return ret;
 	}
@@ -206,6 +209,7 @@ zg_err_t zg_verify(const zg_zone_t *zone, const zg_verify_opts_t *opts, zg_repor
 	zg_dynbuf_init(&ctx.buf, ZG_MAX_SIGNED_DATA);
 	ctx.report = zg_report_new(&ctx.policy, opts->sink);
 	zg_err_t ret = ctx.report ? run(&ctx) : ZG_ENOMEM;
+	zg_memo_end(&ctx);
 	free_keys(ctx.keys, ctx.nkeys);
 	free_keys(ctx.cands, ctx.ncands);
 	zg_dynbuf_deinit(&ctx.buf);

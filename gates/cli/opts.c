@@ -14,6 +14,8 @@ void cli_usage(FILE *out)
 	      "  -o, --origin NAME       zone apex (default: the zone's SOA owner)\n"
 	      "      --ds FILE           parent-side DS RRset in zone-file syntax\n"
 	      "      --prev FILE         previous published version of the zone\n"
+	      "      --incremental NEW   verify NEW as the diff from --prev applied to it, re-checking\n"
+	      "                          only what the diff touches (instead of ZONEFILE)\n"
 	      "      --time T            evaluate as of T: UNIX seconds or RFC 3339 (default: now)\n"
 	      "      --unsigned FILE     the signer's unsigned input (zone.content-changed)\n"
 	      "      --policy FILE       severity overrides and thresholds (YAML)\n"
@@ -67,7 +69,7 @@ int cli_parse_time(const char *s, uint64_t *out)
 enum {
 	OPT_DS = 256, OPT_PREV, OPT_TIME, OPT_UNSIGNED, OPT_POLICY, OPT_FORMAT, OPT_CAND, OPT_CROSS,
 	OPT_HSM_TOKEN, OPT_PIN_FILE, OPT_ALERT_CONFIG, OPT_ZONE, OPT_TO, OPT_THEN, OPT_QUARANTINE,
-	OPT_STATE
+	OPT_STATE, OPT_INCREMENTAL
 };
 
 static const struct option LONG_OPTS[] = {
@@ -89,6 +91,7 @@ static const struct option LONG_OPTS[] = {
 	{ "then", required_argument, NULL, OPT_THEN },
 	{ "quarantine", required_argument, NULL, OPT_QUARANTINE },
 	{ "state", required_argument, NULL, OPT_STATE },
+	{ "incremental", required_argument, NULL, OPT_INCREMENTAL },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -111,6 +114,10 @@ static int set_value(int c, const char *arg, cli_verify_opts_t *o, char *err, si
 	case OPT_THEN: o->then_cmd = arg; return 0;
 	case OPT_QUARANTINE: o->quarantine_dir = arg; return 0;
 	case OPT_STATE: o->state_dir = arg; return 0;
+	case OPT_INCREMENTAL:
+		o->zone_path = arg;
+		o->incremental = true;
+		return 0;
 	case OPT_HSM_TOKEN:
 		if (o->nhsm_tokens == CLI_MAX_TOKENS) {
 			snprintf(err, errlen, "at most %d --hsm-token options", CLI_MAX_TOKENS);
@@ -165,6 +172,10 @@ int cli_parse_verify(int argc, char **argv, cli_verify_opts_t *o, char *err, siz
 		if (set_value(c, optarg, o, err, errlen) != 0) {
 			return -1;
 		}
+	}
+	if (o->incremental && (o->prev_path == NULL || optind != argc)) {
+		snprintf(err, errlen, "--incremental NEW needs --prev OLD and no ZONEFILE");
+		return -1;
 	}
 	if (optind == argc - 1 && o->zone_path == NULL) {
 		o->zone_path = argv[optind];

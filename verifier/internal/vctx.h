@@ -23,7 +23,7 @@ typedef struct {
 	bool zone_key;          /* flags bit 7 and protocol 3 */
 	bool ds_matched;
 	bool signs_dnskey;      /* made a valid RRSIG over the DNSKEY RRset */
-	bool in_prev;           /* in the previous version's DNSKEY set (--prev) */
+	bool in_prev;           /* published long enough: in --prev's DNSKEY set, or per history */
 	uint64_t sigs, valid, bogus;
 	bool has_exp;
 	uint32_t earliest_exp;
@@ -42,10 +42,17 @@ typedef struct zg_vctx {
 	zg_key_t *cands;       /* --candidate-keys */
 	size_t ncands;
 	bool skip_sigs;        /* no usable DNSKEY: signature checks cannot run */
-	bool prev_signed;      /* --prev given and it had an apex DNSKEY set: rollover checks */
+	bool prev_signed;      /* rollover checks: --prev with an apex DNSKEY set, or a key history */
 	zg_dynbuf_t buf;       /* signed-data scratch */
 	uint16_t *bm_types;    /* bitmap decode scratch, ZG_BITMAP_MAX_TYPES entries */
 	zg_err_t fatal;        /* first could-not-verify error */
+	/* incremental runs (memo.c): reuse of an earlier run's verdicts and hashes */
+	const zg_memo_t *memo_in;  /* NULL unless usable: same DNSKEY set, no cross-check */
+	zg_memo_t *memo_out;
+	uint32_t *sig_from;        /* zone sig -> memo_in sig whose verdict holds here, or ZG_NONE */
+	uint32_t *name_from;       /* zone name -> memo_in name with the same owner, or ZG_NONE */
+	uint64_t memo_hits, memo_misses; /* signatures, per batch, summed by rrsig_batch.c */
+	bool memo_hash_ok;         /* memo_in's NSEC3 hashes were made with this run's parameters */
 } zg_vctx_t;
 
 #define ZG_OWNER_NONE UINT32_MAX
@@ -82,9 +89,23 @@ void zg_check_nsec(zg_vctx_t *ctx);      /* check_nsec.c: nsec.*, and dispatch t
 /* check_rollover.c: mark keys in_prev before the signature checks; rollover.* after them */
 void zg_rollover_prepare(zg_vctx_t *ctx);
 void zg_check_rollover(zg_vctx_t *ctx);
+/* check_rollover.c: rollover.unpublished-signer for s, validly signed only by new keys (key one) */
+void zg_rollover_unpublished(zg_vctx_t *ctx, const zg_rrset_t *s, const zg_key_t *key);
 /* check_rollover.c: no DS matches now, but one matched a key of the previous version */
 bool zg_rollover_ds_orphaned(const zg_vctx_t *ctx, const zg_zone_t *dz, const zg_rrset_t *ds);
 void zg_check_nsec3(zg_vctx_t *ctx);     /* check_nsec3.c: nsec3.* (RFC 5155) */
+
+/* memo.c: set up reuse (after the keys are loaded), and record the run's stats at the end */
+zg_err_t zg_memo_begin(zg_vctx_t *ctx);
+void zg_memo_end(zg_vctx_t *ctx);
+/* the verdict of zone sig `sig` from memo_in: valid or bogus, by keys[*key] */
+bool zg_memo_sig_get(const zg_vctx_t *ctx, uint32_t sig, bool *valid, size_t *key);
+void zg_memo_sig_put(const zg_vctx_t *ctx, uint32_t sig, bool valid, size_t key);
+/* NSEC3 hashes: zg_memo_hash_params() first, then per zone name */
+void zg_memo_hash_params(zg_vctx_t *ctx, uint8_t alg, uint16_t iter, const uint8_t *salt,
+                         uint8_t saltlen);
+bool zg_memo_hash_get(zg_vctx_t *ctx, uint32_t name, uint8_t out[20]);
+void zg_memo_hash_put(zg_vctx_t *ctx, uint32_t name, const uint8_t hash[20]);
 
 #define ZG_MAX_NAME_TYPES 512
 /* check_nsec.c: types an NSEC (nsec3 false) or NSEC3 bitmap must list for a name, ascending */

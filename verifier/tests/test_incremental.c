@@ -1,0 +1,349 @@
+/* test_incremental.c -- diffs and incremental verification: apply(diff(a, b), a) is b; and for
+ * random diffs (removed RRs, bogus signatures, a removed DNSKEY, broken chains, new names, TTL
+ * changes) a run that reuses the base's memo reports exactly what a full run reports. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <libknot/descriptor.h>
+#include "verifier/incremental.h"
+#include "verifier/internal/zone_model.h"
+#include "verifier/name.h"
+#include "verifier/verify.h"
+
+#define FIXTURE_TIME 1798761600 /* fixtures/README.md: the evaluation time of every fixture */
+#define ROUNDS 12
+
+static zg_zone_t *load(const char *rel)
+{
+	const char *dir = getenv("ZG_FIXTURES");
+	char path[4096], msg[ZG_ERRMSG_LEN] = "";
+	snprintf(path, sizeof(path), "%s/%s", dir ? dir : "fixtures", rel);
+	zg_zone_t *z = NULL;
+	if (zg_zone_load(path, NULL, &z, msg, sizeof(msg)) != ZG_EOK) {
+		fail_msg("cannot load %s: %s", path, msg);
+	}
+	return z;
+}
+
+/* ---- a text dump of everything a run reports ---- */
+
+typedef struct {
+	zg_sink_t base;
+	char *buf;
+	size_t len, cap;
+} text_sink_t;
+
+static void put(text_sink_t *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(text_sink_t *t, const char *fmt, ...)
+{
+	char line[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	assert_true(n >= 0);
+	if (t->len + (size_t)n + 1 > t->cap) {
+		t->cap = (t->len + (size_t)n + 1) * 2;
+		t->buf = realloc(t->buf, t->cap);
+		assert_non_null(t->buf);
+	}
+	memcpy(t->buf + t->len, line, (size_t)n + 1);
+	t->len += (size_t)n;
+}
+
+static void on_finding(zg_sink_t *s, const zg_finding_t *f)
+{
+	put((text_sink_t *)s, "%s %d %s %u %u/%u %s\n", zg_finding_name(f->id), f->severity,
+	    f->owner, f->rrtype, f->keytag, f->algorithm, f->reason ? f->reason : "");
+}
+
+static void dump_report(text_sink_t *t, const zg_report_t *rep)
+{
+	const zg_counts_t *c = zg_report_counts(rep);
+	put(t, "verdict %d counts %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu\n",
+	    zg_report_verdict(rep), c->names, c->rrsets, c->rrs, c->delegations,
+	    c->secure_delegations, c->rrsets_authoritative, c->rrsigs, c->rrsigs_verified,
+	    c->rrsigs_valid, c->rrsigs_bogus, c->nsec, c->nsec3, c->nsec3_matched, c->nsec3_optout);
+	const zg_report_key_t *k = NULL;
+	size_t nk = zg_report_keys(rep, &k);
+	for (size_t i = 0; i < nk; i++) {
+		put(t, "key %u %u %u sigs %lu valid %lu bogus %lu exp %u\n", k[i].tag, k[i].algorithm,
+		    k[i].bits, k[i].signatures, k[i].valid, k[i].bogus, k[i].earliest_expiration);
+	}
+	const zg_diag_group_t *g = NULL;
+	size_t ng = zg_report_diagnosis(rep, &g);
+	for (size_t i = 0; i < ng; i++) {
+		put(t, "diag %u/%u pub %u sigs %lu bogus %lu unattributed %lu makers %zu\n", g[i].tag,
+		    g[i].algorithm, g[i].published, g[i].signatures, g[i].bogus, g[i].unattributed,
+		    g[i].nmakers);
+	}
+}
+
+/* Every finding (through the sink, one thread: in order) and the report's summary. */
+static char *run(const zg_zone_t *z, const zg_zone_t *base, const zg_memo_t *in,
+                 zg_memo_t *out)
+{
+	text_sink_t t = { .base = { .finding = on_finding } };
+	zg_verify_opts_t o = { .now = FIXTURE_TIME, .sink = &t.base, .threads = 1,
+	                       .memo_in = in, .memo_base = base, .memo_out = out };
+	zg_report_t *rep = NULL;
+	assert_int_equal(zg_verify(z, &o, &rep), ZG_EOK);
+	dump_report(&t, rep);
+	zg_report_free(rep);
+	return t.buf;
+}
+
+/* ---- random diffs ---- */
+
+static uint64_t rnd(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* Altered RDATA (rdata given) may no longer fit its type: such a change is simply not made. */
+static void diff_rr(zg_diff_t *d, bool rm, const zg_zone_t *z, const zg_rrset_t *s,
+                    const zg_rr_t *rr, bool sig, uint32_t ttl, const uint8_t *rdata)
+{
+	zg_err_t r = zg_diff_add(d, rm, z->names[s->name].owner, sig ? KNOT_RRTYPE_RRSIG : s->type,
+	                         ttl, rdata ? rdata : rr->rdata, rr->rdlen, 0);
+	if (!(r == ZG_EMALF && rdata != NULL)) {
+		assert_int_equal(r, ZG_EOK);
+	}
+}
+
+static const zg_rrset_t *pick_set(const zg_zone_t *z, uint64_t *seed, bool want_sig)
+{
+	for (int tries = 0; tries < 1000; tries++) {
+		const zg_rrset_t *s = &z->rrsets[rnd(seed) % z->nrrsets];
+		if ((want_sig ? s->sig_count : s->rr_count) > 0) {
+			return s;
+		}
+	}
+	fail_msg("no RRset to pick");
+	return NULL;
+}
+
+static void mutate(zg_diff_t *d, const zg_zone_t *z, uint64_t *seed, unsigned kind, unsigned n)
+{
+	const zg_rrset_t *s = pick_set(z, seed, kind == 1);
+	const zg_rr_t *rr = &z->rrs[s->rr_first + rnd(seed) % (s->rr_count ? s->rr_count : 1)];
+	uint8_t buf[65535];
+	switch (kind) {
+	case 0: /* remove one RR */
+		diff_rr(d, true, z, s, rr, false, rr->ttl, NULL);
+		break;
+	case 1: { /* a bogus signature beside or instead of a good one */
+		const zg_rr_t *sig = &z->sigs[s->sig_first + rnd(seed) % s->sig_count];
+		memcpy(buf, sig->rdata, sig->rdlen);
+		buf[sig->rdlen - 1] ^= 0x5a;
+		if (rnd(seed) & 1) {
+			diff_rr(d, true, z, s, sig, true, sig->ttl, NULL);
+		}
+		diff_rr(d, false, z, s, sig, true, sig->ttl, buf);
+		break;
+	}
+	case 2: { /* remove a DNSKEY */
+		const zg_rrset_t *k = zg_zone_rrset(z, z->apex, KNOT_RRTYPE_DNSKEY);
+		if (k != NULL) {
+			diff_rr(d, true, z, k, &z->rrs[k->rr_first + rnd(seed) % k->rr_count], false,
+			        z->rrs[k->rr_first].ttl, NULL);
+		}
+		break;
+	}
+	case 3: { /* a new unsigned name, off the denial chain */
+		uint8_t owner[ZG_DNAME_MAXLEN + 1] = { 6, 'z', 'g', 'n', 'e', 'w',
+		                                       (uint8_t)('a' + n % 26) };
+		size_t ol = zg_dname_len(z->origin, ZG_DNAME_MAXLEN);
+		memcpy(owner + 7, z->origin, ol);
+		uint8_t a[4] = { 192, 0, 2, (uint8_t)n };
+		assert_int_equal(zg_diff_add(d, false, owner, KNOT_RRTYPE_A, 300, a, 4, 0), ZG_EOK);
+		break;
+	}
+	case 4: /* a TTL change */
+		diff_rr(d, true, z, s, rr, false, rr->ttl, NULL);
+		diff_rr(d, false, z, s, rr, false, rr->ttl + 1, NULL);
+		break;
+	default: { /* one more RR in a signed RRset: its signatures no longer verify */
+		if (s->type == KNOT_RRTYPE_SOA || s->type == KNOT_RRTYPE_CNAME ||
+		    s->type == KNOT_RRTYPE_NSEC3PARAM || rr->rdlen == 0) {
+			break; /* singletons stay singletons */
+		}
+		memcpy(buf, rr->rdata, rr->rdlen);
+		buf[rr->rdlen - 1] ^= 0x01;
+		diff_rr(d, false, z, s, rr, false, rr->ttl, buf);
+		break;
+	}
+	}
+}
+
+/* A chain of versions, each made by a random diff from the previous: incremental == full. */
+static void random_chain(const char *fixture, uint64_t seed)
+{
+	zg_zone_t *base = load(fixture);
+	zg_memo_t *memo = zg_memo_new();
+	free(run(base, NULL, NULL, memo));
+	uint64_t reused = 0;
+	for (unsigned round = 0; round < ROUNDS; round++) {
+		zg_diff_t *d = zg_diff_new();
+		unsigned muts = 1 + rnd(&seed) % 4;
+		for (unsigned m = 0; m < muts; m++) {
+			unsigned kind = rnd(&seed) % 16; /* a DNSKEY removal is rare: kind 2 only */
+			mutate(d, base, &seed, kind < 6 ? kind : kind < 11 ? 0 : 1, round * 4 + m);
+		}
+		char msg[ZG_ERRMSG_LEN] = "";
+		zg_zone_t *next = NULL;
+		zg_err_t r = zg_zone_apply_diff(base, d, &next, msg, sizeof(msg));
+		if (r == ZG_EINVAL) { /* the same RR removed twice in one diff: no version made */
+			assert_non_null(strstr(msg, "which the base version does not hold"));
+			zg_diff_free(d);
+			continue;
+		}
+		assert_int_equal(r, ZG_EOK);
+		zg_memo_t *memo2 = zg_memo_new();
+		char *full = run(next, NULL, NULL, NULL);
+		char *inc = run(next, base, memo, memo2);
+		if (strcmp(full, inc) != 0) {
+			fail_msg("%s round %u: incremental differs from full\n--- full\n%s--- incremental\n%s",
+			         fixture, round, full, inc);
+		}
+		reused += zg_memo_stats(memo2).sigs_reused;
+		free(full);
+		free(inc);
+		zg_diff_free(d); /* the next version keeps what it shares */
+		zg_zone_free(base);
+		zg_memo_free(memo);
+		base = next;
+		memo = memo2;
+	}
+	assert_true(reused > 0); /* the memo was used, not just allocated */
+	zg_memo_free(memo);
+	zg_zone_free(base);
+}
+
+static void random_diffs_nsec(void **state)
+{
+	(void)state;
+	random_chain("good/alg13-bind-nsec.zone", 0x9e3779b97f4a7c15ull);
+	random_chain("good/ents-bind-nsec.zone", 0x2545f4914f6cdd1dull);
+}
+
+static void random_diffs_nsec3(void **state)
+{
+	(void)state;
+	random_chain("good/ents-ldns-nsec3.zone", 0x853c49e6748fea9bull);
+	random_chain("good/optout-bind-nsec3.zone", 0xda942042e4dd58b5ull);
+	random_chain("good/alg8-alg13-bind-nsec3.zone", 0x7f4a7c159e3779b9ull);
+	random_chain("good/alg8-ldns-nsec3-zonemd.zone", 0x1234567887654321ull);
+}
+
+/* diff(prev, zone) applied to prev gives zone, record for record. */
+static void diff_then_apply_roundtrip(void **state)
+{
+	(void)state;
+	const char *pairs[][2] = { { "good/alg13-bind-nsec.prev", "good/alg13-bind-nsec.zone" },
+	                           { "good/rollover-zsk-prepublish.prev",
+	                             "good/rollover-zsk-prepublish.zone" } };
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		zg_zone_t *a = load(pairs[i][0]), *b = load(pairs[i][1]), *c = NULL;
+		zg_diff_t *d = NULL;
+		assert_int_equal(zg_zone_diff(a, b, &d), ZG_EOK);
+		size_t rm = 0, add = 0;
+		zg_diff_counts(d, &rm, &add);
+		assert_true(rm > 0 && add > 0);
+		assert_int_equal(zg_zone_apply_diff(a, d, &c, NULL, 0), ZG_EOK);
+		zg_zone_free(a); /* c shares a's records: they must outlive a */
+		zg_diff_free(d);
+		assert_int_equal(zg_zone_adopt_lines(c, b), ZG_EOK);
+		assert_int_equal(zg_zone_rr_count(c), zg_zone_rr_count(b));
+		zg_diff_t *none = NULL;
+		assert_int_equal(zg_zone_diff(c, b, &none), ZG_EOK);
+		zg_diff_counts(none, &rm, &add);
+		assert_int_equal(rm + add, 0);
+		zg_diff_free(none);
+		zg_zone_free(b);
+		zg_zone_free(c);
+	}
+}
+
+/* A small change re-verifies only its own RRset; a DNSKEY change re-verifies everything. */
+static void memo_reuses_only_what_is_unchanged(void **state)
+{
+	(void)state;
+	zg_zone_t *z = load("good/alg13-bind-nsec.zone");
+	zg_memo_t *m0 = zg_memo_new(), *m1 = zg_memo_new(), *m2 = zg_memo_new();
+	free(run(z, NULL, NULL, m0));
+	uint64_t total = zg_memo_stats(m0).sigs_verified;
+	assert_true(total > 10);
+	const zg_rrset_t *a = NULL; /* an A RRset below the apex */
+	for (uint32_t i = 0; i < z->nrrsets && a == NULL; i++) {
+		const zg_rrset_t *s = &z->rrsets[i];
+		a = s->type == KNOT_RRTYPE_A && s->name != z->apex && s->sig_count ? s : NULL;
+	}
+	assert_non_null(a);
+	zg_diff_t *d = zg_diff_new();
+	uint8_t other[4] = { 198, 51, 100, 7 };
+	assert_int_equal(zg_diff_add(d, false, z->names[a->name].owner, KNOT_RRTYPE_A, a->ttl,
+	                             other, 4, 0), ZG_EOK);
+	zg_zone_t *z1 = NULL, *z2 = NULL;
+	assert_int_equal(zg_zone_apply_diff(z, d, &z1, NULL, 0), ZG_EOK);
+	free(run(z1, z, m0, m1));
+	zg_memo_stats_t st = zg_memo_stats(m1);
+	assert_false(st.keyset_changed);
+	assert_int_equal(st.sigs_verified, a->sig_count);
+	assert_int_equal(st.sigs_reused, total - a->sig_count);
+	zg_diff_free(d);
+
+	const zg_rrset_t *k = zg_zone_rrset(z1, z1->apex, KNOT_RRTYPE_DNSKEY);
+	d = zg_diff_new();
+	const zg_rr_t *key = &z1->rrs[k->rr_first];
+	assert_int_equal(zg_diff_add(d, true, z1->names[k->name].owner, KNOT_RRTYPE_DNSKEY,
+	                             key->ttl, key->rdata, key->rdlen, 0), ZG_EOK);
+	assert_int_equal(zg_zone_apply_diff(z1, d, &z2, NULL, 0), ZG_EOK);
+	free(run(z2, z1, m1, m2));
+	assert_true(zg_memo_stats(m2).keyset_changed);
+	assert_int_equal(zg_memo_stats(m2).sigs_reused, 0);
+	zg_diff_free(d);
+	zg_memo_free(m0);
+	zg_memo_free(m1);
+	zg_memo_free(m2);
+	zg_zone_free(z);
+	zg_zone_free(z1);
+	zg_zone_free(z2);
+}
+
+static void removing_an_absent_rr_is_an_error(void **state)
+{
+	(void)state;
+	zg_zone_t *z = load("good/alg13-bind-nsec.zone"), *out = NULL;
+	zg_diff_t *d = zg_diff_new();
+	uint8_t owner[] = { 7, 'n', 'o', 't', 'h', 'e', 'r', 'e', 0 };
+	uint8_t a[4] = { 192, 0, 2, 1 };
+	assert_int_equal(zg_diff_add(d, true, owner, KNOT_RRTYPE_A, 300, a, 4, 0), ZG_EOK);
+	char msg[ZG_ERRMSG_LEN] = "";
+	assert_int_equal(zg_zone_apply_diff(z, d, &out, msg, sizeof(msg)), ZG_EINVAL);
+	assert_null(out);
+	assert_string_equal(msg, "the diff removes nothere. A, which the base version does not hold");
+	uint8_t bad_owner[] = { 70, 'x', 0 };
+	assert_int_equal(zg_diff_add(d, false, bad_owner, KNOT_RRTYPE_A, 300, a, 4, 0), ZG_EMALF);
+	zg_diff_free(d);
+	zg_zone_free(z);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(diff_then_apply_roundtrip),
+		cmocka_unit_test(memo_reuses_only_what_is_unchanged),
+		cmocka_unit_test(removing_an_absent_rr_is_an_error),
+		cmocka_unit_test(random_diffs_nsec),
+		cmocka_unit_test(random_diffs_nsec3),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

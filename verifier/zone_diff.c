@@ -1,0 +1,383 @@
+/* zone_diff.c -- diffs between zone versions: build one RR by RR (an IXFR) or from two loaded
+ * zones, and apply one to a base version by merging it into the base's canonical record order. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libknot/descriptor.h>
+#include "verifier/incremental.h"
+#include "verifier/internal/zone_model.h"
+#include "verifier/name.h"
+#include "verifier/rdata.h"
+
+struct zg_diff {
+	zg_arena_t *arena; /* owners, keys and RDATA of every record; shared with applied zones */
+	zg_raw_rr_t *rm, *add;
+	size_t nrm, caprm, nadd, capadd;
+};
+
+zg_diff_t *zg_diff_new(void)
+{
+	zg_diff_t *d = calloc(1, sizeof(*d));
+	if (d != NULL && (d->arena = zg_arena_new(0)) == NULL) {
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+void zg_diff_free(zg_diff_t *diff)
+{
+	if (diff == NULL) {
+		return;
+	}
+	zg_arena_free(diff->arena);
+	free(diff->rm);
+	free(diff->add);
+	free(diff);
+}
+
+void zg_diff_counts(const zg_diff_t *diff, size_t *removed, size_t *added)
+{
+	*removed = diff ? diff->nrm : 0;
+	*added = diff ? diff->nadd : 0;
+}
+
+zg_err_t zg_diff_add(zg_diff_t *diff, bool remove, const uint8_t *owner, uint16_t type,
+                     uint32_t ttl, const uint8_t *rdata, uint16_t rdlen, uint32_t line)
+{
+	if (diff == NULL || owner == NULL || (rdata == NULL && rdlen > 0)) {
+		return ZG_EINVAL;
+	}
+	size_t olen = zg_dname_len(owner, ZG_DNAME_MAXLEN);
+	if (olen == 0 || (type == KNOT_RRTYPE_RRSIG && rdlen < 18)) {
+		return ZG_EMALF;
+	}
+	zg_raw_rr_t **arr = remove ? &diff->rm : &diff->add;
+	size_t *n = remove ? &diff->nrm : &diff->nadd, *cap = remove ? &diff->caprm : &diff->capadd;
+	uint8_t key[ZG_DNAME_KEYLEN];
+	uint8_t *own = zg_arena_dup(diff->arena, owner, olen);
+	uint8_t *rd = zg_arena_dup(diff->arena, rdata, rdlen ? rdlen : 1);
+	if (own == NULL || rd == NULL || zg_array_reserve(arr, cap, *n, sizeof(**arr), 256)) {
+		return ZG_ENOMEM;
+	}
+	zg_dname_lower(own);
+	if (zg_rdata_canonicalize(type, rd, rdlen) != ZG_EOK) {
+		return ZG_EMALF;
+	}
+	size_t klen = zg_dname_sort_key(own, key);
+	const uint8_t *k = zg_arena_dup(diff->arena, key, klen);
+	if (k == NULL) {
+		return ZG_ENOMEM;
+	}
+	uint16_t gtype = type == KNOT_RRTYPE_RRSIG ? (uint16_t)(rd[0] << 8 | rd[1]) : type;
+	(*arr)[(*n)++] = (zg_raw_rr_t){ .owner = own, .key = k, .rdata = rd, .ttl = ttl,
+		.line = line, .type = type, .gtype = gtype, .rdlen = rdlen, .keylen = (uint16_t)klen };
+	return ZG_EOK;
+}
+
+/* ---- the diff of two loaded zones ---- */
+
+static int bytes_cmp(const uint8_t *a, uint16_t la, const uint8_t *b, uint16_t lb)
+{
+	int c = memcmp(a, b, la < lb ? la : lb);
+	return c != 0 ? c : (la > lb) - (la < lb);
+}
+
+static zg_err_t add_rr(zg_diff_t *d, bool remove, const zg_zone_t *z, const zg_rrset_t *s,
+                       const zg_rr_t *rr, bool sig)
+{
+	return zg_diff_add(d, remove, z->names[s->name].owner, sig ? KNOT_RRTYPE_RRSIG : s->type,
+	                   rr->ttl, rr->rdata, rr->rdlen, rr->line);
+}
+
+/* Two sorted RR lists of one (owner, type): what a lacks is added, what b lacks removed. */
+static zg_err_t diff_rrs(zg_diff_t *d, const zg_zone_t *za, const zg_rrset_t *sa,
+                         const zg_zone_t *zb, const zg_rrset_t *sb, bool sig)
+{
+	const zg_rr_t *a = sa ? (sig ? &za->sigs[sa->sig_first] : &za->rrs[sa->rr_first]) : NULL;
+	const zg_rr_t *b = sb ? (sig ? &zb->sigs[sb->sig_first] : &zb->rrs[sb->rr_first]) : NULL;
+	uint32_t na = sa ? (sig ? sa->sig_count : sa->rr_count) : 0;
+	uint32_t nb = sb ? (sig ? sb->sig_count : sb->rr_count) : 0;
+	uint32_t i = 0, j = 0;
+	zg_err_t ret = ZG_EOK;
+	while (ret == ZG_EOK && (i < na || j < nb)) {
+		int c = i == na ? 1 : j == nb ? -1 : bytes_cmp(a[i].rdata, a[i].rdlen, b[j].rdata,
+		                                               b[j].rdlen);
+		if (c < 0) {
+			ret = add_rr(d, true, za, sa, &a[i++], sig);
+		} else if (c > 0) {
+			ret = add_rr(d, false, zb, sb, &b[j++], sig);
+		} else if (a[i].ttl != b[j].ttl) {
+			ret = add_rr(d, true, za, sa, &a[i++], sig);
+			ret = ret == ZG_EOK ? add_rr(d, false, zb, sb, &b[j++], sig) : ret;
+		} else {
+			i++;
+			j++;
+		}
+	}
+	return ret;
+}
+
+static zg_err_t diff_sets(zg_diff_t *d, const zg_zone_t *za, const zg_rrset_t *sa,
+                          const zg_zone_t *zb, const zg_rrset_t *sb)
+{
+	zg_err_t ret = diff_rrs(d, za, sa, zb, sb, false);
+	return ret == ZG_EOK ? diff_rrs(d, za, sa, zb, sb, true) : ret;
+}
+
+/* The RRsets of one owner in a (ia, or ZG_NONE) and b (ib, or ZG_NONE), merged by type. */
+static zg_err_t diff_name(zg_diff_t *d, const zg_zone_t *a, uint32_t ia, const zg_zone_t *b,
+                          uint32_t ib)
+{
+	uint32_t na = ia == ZG_NONE ? 0 : a->names[ia].rrset_count;
+	uint32_t nb = ib == ZG_NONE ? 0 : b->names[ib].rrset_count;
+	const zg_rrset_t *sa = na ? &a->rrsets[a->names[ia].rrset_first] : NULL;
+	const zg_rrset_t *sb = nb ? &b->rrsets[b->names[ib].rrset_first] : NULL;
+	uint32_t i = 0, j = 0;
+	zg_err_t ret = ZG_EOK;
+	while (ret == ZG_EOK && (i < na || j < nb)) {
+		if (j == nb || (i < na && sa[i].type < sb[j].type)) {
+			ret = diff_sets(d, a, &sa[i++], b, NULL);
+		} else if (i == na || sb[j].type < sa[i].type) {
+			ret = diff_sets(d, a, NULL, b, &sb[j++]);
+		} else {
+			ret = diff_sets(d, a, &sa[i++], b, &sb[j++]);
+		}
+	}
+	return ret;
+}
+
+zg_err_t zg_zone_diff(const zg_zone_t *a, const zg_zone_t *b, zg_diff_t **diff)
+{
+	if (a == NULL || b == NULL || diff == NULL) {
+		return ZG_EINVAL;
+	}
+	zg_diff_t *d = zg_diff_new();
+	if (d == NULL) {
+		return ZG_ENOMEM;
+	}
+	uint32_t i = 0, j = 0;
+	zg_err_t ret = ZG_EOK;
+	while (ret == ZG_EOK && (i < a->nnames || j < b->nnames)) {
+		int c = i == a->nnames ? 1 : j == b->nnames ? -1 :
+		        zg_dname_equal(a->names[i].owner, b->names[j].owner) ? 0 :
+		        zg_dname_cmp(a->names[i].owner, b->names[j].owner);
+		uint32_t ia = c <= 0 ? i++ : ZG_NONE, ib = c >= 0 ? j++ : ZG_NONE;
+		ret = diff_name(d, a, ia, b, ib);
+	}
+	if (ret != ZG_EOK) {
+		zg_diff_free(d);
+		return ret;
+	}
+	*diff = d;
+	return ZG_EOK;
+}
+
+/* ---- applying a diff ---- */
+
+static int raw_sort(const void *pa, const void *pb)
+{
+	const zg_raw_rr_t *a = pa, *b = pb;
+	int c = zg_raw_order(a, b);
+	return c != 0 ? c : (a->line > b->line) - (a->line < b->line);
+}
+
+typedef struct {
+	const zg_diff_t *d;
+	zg_raw_rr_t *out;
+	size_t n, ai, ri;
+	char *errmsg;
+	size_t errlen;
+} merge_t;
+
+static zg_err_t absent(merge_t *m, const zg_raw_rr_t *rm)
+{
+	char ob[ZG_DNAME_STRLEN], tb[32];
+	if (knot_rrtype_to_string(rm->type, tb, sizeof(tb)) < 0) {
+		snprintf(tb, sizeof(tb), "TYPE%u", rm->type);
+	}
+	if (m->errmsg != NULL && m->errlen > 0) {
+		snprintf(m->errmsg, m->errlen, "the diff removes %s %s, which the base version does "
+		         "not hold", zg_dname_str(rm->owner, ob, sizeof(ob)), tb);
+	}
+	return ZG_EINVAL;
+}
+
+static zg_err_t emptied(merge_t *m)
+{
+	if (m->errmsg != NULL && m->errlen > 0) {
+		snprintf(m->errmsg, m->errlen, "the diff removes every record of the zone");
+	}
+	return ZG_EINVAL;
+}
+
+/* Emit added records ordered before r (all of them: r NULL), then r unless the diff removes it. */
+static zg_err_t merge_one(merge_t *m, const zg_raw_rr_t *r)
+{
+	const zg_diff_t *d = m->d;
+	while (m->ai < d->nadd && (r == NULL || zg_raw_order(&d->add[m->ai], r) < 0)) {
+		m->out[m->n++] = d->add[m->ai++];
+	}
+	if (m->ri < d->nrm && (r == NULL || zg_raw_order(&d->rm[m->ri], r) < 0)) {
+		return absent(m, &d->rm[m->ri]);
+	}
+	if (r == NULL) {
+		return ZG_EOK;
+	}
+	if (m->ri < d->nrm && zg_raw_order(&d->rm[m->ri], r) == 0) {
+		m->ri++;
+		while (m->ri < d->nrm && zg_raw_order(&d->rm[m->ri], r) == 0) {
+			m->ri++; /* the same RR listed twice */
+		}
+		return ZG_EOK;
+	}
+	m->out[m->n++] = *r;
+	return ZG_EOK;
+}
+
+/* Every record of base in canonical order, merged with the diff. Keys live in tmp. */
+static zg_err_t merge_base(merge_t *m, const zg_zone_t *base, zg_arena_t *tmp)
+{
+	uint8_t kb[ZG_DNAME_KEYLEN];
+	zg_err_t ret = ZG_EOK;
+	for (uint32_t i = 0; i < base->nnames && ret == ZG_EOK; i++) {
+		const zg_name_t *nm = &base->names[i];
+		size_t klen = zg_dname_sort_key(nm->owner, kb);
+		const uint8_t *key = zg_arena_dup(tmp, kb, klen);
+		if (key == NULL) {
+			return ZG_ENOMEM;
+		}
+		for (uint32_t s = 0; s < nm->rrset_count && ret == ZG_EOK; s++) {
+			const zg_rrset_t *set = &base->rrsets[nm->rrset_first + s];
+			uint32_t total = set->rr_count + set->sig_count;
+			for (uint32_t k = 0; k < total && ret == ZG_EOK; k++) {
+				bool sig = k >= set->rr_count;
+				const zg_rr_t *rr = sig ? &base->sigs[set->sig_first + k - set->rr_count]
+				                        : &base->rrs[set->rr_first + k];
+				zg_raw_rr_t r = { .owner = nm->owner, .key = key, .rdata = rr->rdata,
+					.ttl = rr->ttl, .line = rr->line, .rdlen = rr->rdlen,
+					.type = sig ? KNOT_RRTYPE_RRSIG : set->type, .gtype = set->type,
+					.keylen = (uint16_t)klen };
+				ret = merge_one(m, &r);
+			}
+		}
+	}
+	return ret == ZG_EOK ? merge_one(m, NULL) : ret;
+}
+
+/* The new zone shares the arenas of base (and of base's own bases) and of the diff. */
+static zg_err_t share_arenas(zg_zone_t *z, const zg_zone_t *base, const zg_diff_t *d)
+{
+	z->shared = calloc(base->nshared + 2u, sizeof(*z->shared));
+	if (z->shared == NULL) {
+		return ZG_ENOMEM;
+	}
+	z->shared[z->nshared++] = zg_arena_ref(base->arena);
+	for (uint32_t i = 0; i < base->nshared; i++) {
+		z->shared[z->nshared++] = zg_arena_ref(base->shared[i]);
+	}
+	z->shared[z->nshared++] = zg_arena_ref(d->arena);
+	return ZG_EOK;
+}
+
+static zg_err_t new_zone(const zg_zone_t *base, const zg_diff_t *d, zg_zone_t **out)
+{
+	zg_zone_t *z = calloc(1, sizeof(*z));
+	if (z == NULL || (z->arena = zg_arena_new(0)) == NULL) {
+		free(z);
+		return ZG_ENOMEM;
+	}
+	memcpy(z->origin, base->origin, sizeof(z->origin));
+	z->path = base->path ? zg_arena_dup(z->arena, base->path, strlen(base->path) + 1) : NULL;
+	zg_err_t ret = share_arenas(z, base, d);
+	if (ret != ZG_EOK) {
+		zg_zone_free(z);
+		return ret;
+	}
+	*out = z;
+	return ZG_EOK;
+}
+
+zg_err_t zg_zone_apply_diff(const zg_zone_t *base, zg_diff_t *diff, zg_zone_t **zone,
+                            char *errmsg, size_t errlen)
+{
+	if (base == NULL || diff == NULL || zone == NULL) {
+		return ZG_EINVAL;
+	}
+	zg_diff_t *d = diff;
+	if (d->nrm > 0) {
+		qsort(d->rm, d->nrm, sizeof(zg_raw_rr_t), raw_sort);
+	}
+	if (d->nadd > 0) {
+		qsort(d->add, d->nadd, sizeof(zg_raw_rr_t), raw_sort);
+	}
+	size_t cap = (size_t)base->nrrs + base->nsigs + d->nadd;
+	merge_t m = { .d = d, .out = malloc((cap ? cap : 1) * sizeof(zg_raw_rr_t)),
+	              .errmsg = errmsg, .errlen = errlen };
+	zg_arena_t *tmp = zg_arena_new(0);
+	zg_zone_t *z = NULL;
+	zg_err_t ret = m.out && tmp ? new_zone(base, d, &z) : ZG_ENOMEM;
+	if (ret == ZG_EOK) {
+		ret = merge_base(&m, base, tmp);
+	}
+	if (ret == ZG_EOK && m.n == 0) {
+		ret = emptied(&m);
+	}
+	if (ret == ZG_EOK) {
+		ret = zg_zone_build(z, m.out, m.n);
+	}
+	free(m.out);
+	zg_arena_free(tmp);
+	if (ret != ZG_EOK) {
+		zg_zone_free(z);
+		return ret;
+	}
+	*zone = z;
+	return ZG_EOK;
+}
+
+static bool same_rrs(const zg_rr_t *a, const zg_rr_t *b, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		if (a[i].rdlen != b[i].rdlen || a[i].ttl != b[i].ttl ||
+		    memcmp(a[i].rdata, b[i].rdata, a[i].rdlen) != 0) {
+			return false;
+		}
+	}
+	return true;
+}
+
+zg_err_t zg_zone_adopt_lines(zg_zone_t *zone, const zg_zone_t *from)
+{
+	if (zone == NULL || from == NULL || zone->nnames != from->nnames ||
+	    zone->nrrsets != from->nrrsets || zone->nrrs != from->nrrs ||
+	    zone->nsigs != from->nsigs || !same_rrs(zone->rrs, from->rrs, zone->nrrs) ||
+	    !same_rrs(zone->sigs, from->sigs, zone->nsigs)) {
+		return ZG_EINVAL;
+	}
+	for (uint32_t i = 0; i < zone->nnames; i++) {
+		if (!zg_dname_equal(zone->names[i].owner, from->names[i].owner)) {
+			return ZG_EINVAL;
+		}
+	}
+	for (uint32_t i = 0; i < zone->nrrsets; i++) {
+		const zg_rrset_t *a = &zone->rrsets[i], *b = &from->rrsets[i];
+		if (a->name != b->name || a->type != b->type || a->rr_first != b->rr_first ||
+		    a->rr_count != b->rr_count || a->sig_first != b->sig_first) {
+			return ZG_EINVAL;
+		}
+	}
+	const char *path = from->path ? zg_arena_dup(zone->arena, from->path,
+	                                             strlen(from->path) + 1) : NULL;
+	if (from->path != NULL && path == NULL) {
+		return ZG_ENOMEM;
+	}
+	zone->path = path;
+	for (uint32_t i = 0; i < zone->nrrs; i++) {
+		zone->rrs[i].line = from->rrs[i].line;
+	}
+	for (uint32_t i = 0; i < zone->nsigs; i++) {
+		zone->sigs[i].line = from->sigs[i].line;
+	}
+	return ZG_EOK;
+}
