@@ -9,6 +9,7 @@ zg_policy_t zg_policy_default(void)
 		.delta_max_removed = 0.02,
 		.delta_max_added = 1.0,
 		.max_examples = 10,
+		.propagation_delay = 3600,
 	};
 	for (unsigned i = 0; i < ZG_F_COUNT; i++) {
 		p.severity[i] = ZG_SEV_DEFAULT;

@@ -12,6 +12,7 @@ typedef struct {
 	double delta_max_removed;    /*!< zone.delta: fraction of delegations removed (0.02) */
 	double delta_max_added;      /*!< zone.delta: fraction added (default 1.0) */
 	unsigned max_examples;       /*!< findings kept per id in the report (default 10) */
+	uint32_t propagation_delay;  /*!< seconds; rollover.* timing with a key history (1 h) */
 	int8_t severity[ZG_F_COUNT]; /*!< ZG_SEV_DEFAULT or a zg_severity_t override */
 } zg_policy_t;
 

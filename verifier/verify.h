@@ -4,6 +4,8 @@
 #include <stdint.h>
 #include "verifier/crypto.h"
 #include "verifier/finding.h"
+#include "verifier/incremental.h"
+#include "verifier/key_history.h"
 #include "verifier/policy.h"
 #include "verifier/report.h"
 #include "verifier/zone.h"
@@ -27,6 +29,11 @@ typedef struct {
 	const zg_crypto_backend_t *cross;  /*!< second crypto backend, or NULL */
 	zg_sink_t *sink;                   /*!< extra sink, gets every finding; may be NULL */
 	unsigned threads;                  /*!< 0 or 1: single-threaded */
+	zg_memo_t *memo_out;               /*!< filled with this run's reusable results, or NULL */
+	const zg_memo_t *memo_in;          /*!< results of an earlier run over memo_base, or NULL */
+	const zg_zone_t *memo_base;        /*!< the zone memo_in was filled for (incremental.h) */
+	const zg_key_history_t *history;   /*!< key history (rollover.* timing), or NULL: --prev */
+	size_t nhistory;
 } zg_verify_opts_t;
 
 /*!

@@ -5,6 +5,7 @@
  *   delta-max-removed: 0.02
  *   delta-max-added: 1.0
  *   max-examples: 10
+ *   propagation-delay: 1h     # rollover.* timing with the XFR gate's key history
  *   severity:
  *     rrsig.expires-soon: error
  */
@@ -97,6 +98,8 @@ static int set_key(pctx_t *c, yaml_node_t *k, yaml_node_t *v, zg_policy_t *p)
 		r = parse_duration(vs, &p->expires_soon);
 	} else if (strcmp(ks, "clock-skew") == 0) {
 		r = parse_duration(vs, &p->clock_skew);
+	} else if (strcmp(ks, "propagation-delay") == 0) {
+		r = parse_duration(vs, &p->propagation_delay);
 	} else if (strcmp(ks, "delta-max-removed") == 0) {
 		r = parse_fraction(vs, &p->delta_max_removed);
 	} else if (strcmp(ks, "delta-max-added") == 0) {

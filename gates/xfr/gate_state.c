@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "gates/xfr/gate_xfr.h"
@@ -22,6 +23,15 @@ static const char SCHEMA[] =
 	" user TEXT NOT NULL, action TEXT NOT NULL, serial INTEGER, reason TEXT, findings TEXT);"
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER);"
 	"PRAGMA user_version = 1;";
+
+/* The key history (gate_keys.c): added to version-1 databases in place, so an existing gate.db
+ * keeps working; filled from the served version on the next verification. */
+static const char SCHEMA_KEYS[] =
+	"CREATE TABLE IF NOT EXISTS keys(zone TEXT NOT NULL, algorithm INTEGER NOT NULL,"
+	" keytag INTEGER NOT NULL, digest BLOB NOT NULL, first_published INTEGER NOT NULL,"
+	" first_signing INTEGER NOT NULL DEFAULT 0, last_signing INTEGER NOT NULL DEFAULT 0,"
+	" removed INTEGER NOT NULL DEFAULT 0, signing INTEGER NOT NULL DEFAULT 0,"
+	" preexisting INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(zone, algorithm, keytag, digest));";
 
 static const char *const VERDICT[] = { "pass", "blocked", "unverified" };
 
@@ -122,6 +132,10 @@ int gate_state_open(gate_zone_t *z, int mode, char *err, size_t errlen)
 	     SQLITE_OK)) {
 		rc = db_err(db, path, "cannot switch to WAL", err, errlen);
 	}
+	if (rc == 0 && mode != GATE_STATE_READ &&
+	    sqlite3_exec(db, SCHEMA_KEYS, NULL, NULL, NULL) != SQLITE_OK) {
+		rc = db_err(db, path, "cannot add the key history", err, errlen);
+	}
 	if (rc != 0) {
 		sqlite3_close(db);
 		return -1;
@@ -132,6 +146,7 @@ int gate_state_open(gate_zone_t *z, int mode, char *err, size_t errlen)
 
 void gate_state_close(gate_zone_t *z)
 {
+	gate_keys_forget(z);
 	if (z->db != NULL) {
 		sqlite3_close(z->db);
 		z->db = NULL;
@@ -199,16 +214,25 @@ int gate_state_version(gate_zone_t *z, uint32_t serial, int verdict, const char 
 	return finish(z, rc, "the version");
 }
 
+/* The served version's keys move the key history forward in the same transaction (only what
+ * resolvers were served counts); keys that cannot be read leave the history as it was. */
 int gate_state_served(gate_zone_t *z, uint32_t serial, int64_t expires, const char *user,
                       const char *reason, const char *findings)
 {
 	int64_t now = gate_wall_now();
+	zg_key_seen_t *keys = NULL;
+	size_t nkeys = 0;
+	bool have_keys = gate_keys_of_served(z, serial, &keys, &nkeys) == 0;
 	int rc = sqlite3_exec(z->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 	const int64_t iv[] = { serial, now, expires };
 	if (rc == 0) {
 		rc = exec_params(z->db, "INSERT OR REPLACE INTO served(id, serial, since, expires) "
 		                 "VALUES(1, ?, ?, ?)", "iii", iv, NULL);
 	}
+	if (rc == 0 && have_keys) {
+		rc = gate_keys_served(z, keys, nkeys, gate_zone_now(z));
+	}
+	free(keys);
 	if (rc == 0 && user != NULL) {
 		rc = exec_params(z->db, "UPDATE blocked SET state = 'approved' WHERE serial = ?", "i",
 		                 iv, NULL);

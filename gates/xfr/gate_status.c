@@ -190,6 +190,7 @@ static void print_zone(FILE *out, gate_zone_t *z)
 		fputs("  open incident: none\n", out);
 	}
 	fprintf(out, "  hold: %s\n", meta(z->db, "hold") ? "yes" : "no");
+	gate_keys_print(z, out); /* the key history, one line per key */
 }
 
 int gate_status(const char *config_path, FILE *out)
