@@ -66,6 +66,9 @@ typedef struct {
 	size_t ndiagnosis;
 	double duration_s;           /*!< wall time of the verification */
 	uint64_t now_ms;             /*!< real time (not --time): alert and metric timestamps */
+	zg_alert_sev_t severity_floor; /*!< every condition this verdict raises is at least this
+	                                *   severe (e.g. the XFR gate's expiry guard: critical);
+	                                *   0 (info, the default) changes nothing */
 } zg_alert_verdict_t;
 
 /*! Per-route result of a delivery attempt, for the caller's log. */

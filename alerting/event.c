@@ -46,12 +46,11 @@ void zg_alert_classes_eval(const zg_alert_verdict_t *v, zg_alert_sev_t sev[ZG_AL
 	for (int c = 0; c < ZG_ALERT_NCLASSES; c++) {
 		sev[c] = ZG_ALERT_SEV_NONE;
 	}
+	const zg_report_group_t *g = NULL;
+	size_t n = v->rep ? zg_report_groups(v->rep, &g) : 0;
 	if (v->rep == NULL) {
 		sev[ZG_ALERT_CL_UNVERIFIED] = ZG_ALERT_SEV_ERROR;
-		return;
 	}
-	const zg_report_group_t *g;
-	size_t n = zg_report_groups(v->rep, &g);
 	for (size_t i = 0; i < n; i++) {
 		zg_alert_sev_t s = g[i].severity == ZG_SEV_ERROR     ? ZG_ALERT_SEV_CRITICAL
 		                   : g[i].severity == ZG_SEV_WARNING ? ZG_ALERT_SEV_WARNING
@@ -59,6 +58,11 @@ void zg_alert_classes_eval(const zg_alert_verdict_t *v, zg_alert_sev_t sev[ZG_AL
 		zg_alert_class_t c = zg_alert_class_of(g[i].id);
 		if (s > sev[c]) {
 			sev[c] = s;
+		}
+	}
+	for (int c = 0; c < ZG_ALERT_NCLASSES; c++) { /* the caller's floor: raised, never opened */
+		if (sev[c] != ZG_ALERT_SEV_NONE && sev[c] < v->severity_floor) {
+			sev[c] = v->severity_floor;
 		}
 	}
 }

@@ -371,6 +371,42 @@ static void unverified_zone_opens_its_own_incident(void **state)
 	free(sp);
 }
 
+/* the XFR gate's expiry guard: an unverified condition raised to critical by the caller */
+static void severity_floor_raises_the_condition_but_opens_nothing(void **state)
+{
+	(void)state;
+	zg_alert_verdict_t v = { .file = "dist.zone", .zone = "example.",
+		                 .error_id = "gate.expiry-guard", .error_msg = "1d left",
+		                 .now_ms = 1000, .severity_floor = ZG_ALERT_SEV_CRITICAL };
+	zg_alert_sev_t sev[ZG_ALERT_NCLASSES];
+	zg_alert_classes_eval(&v, sev);
+	assert_int_equal(sev[ZG_ALERT_CL_UNVERIFIED], ZG_ALERT_SEV_CRITICAL);
+	assert_int_equal(sev[ZG_ALERT_CL_SIGNATURES], ZG_ALERT_SEV_NONE); /* not opened */
+	v.severity_floor = ZG_ALERT_SEV_INFO; /* the default: unverified stays error */
+	zg_alert_classes_eval(&v, sev);
+	assert_int_equal(sev[ZG_ALERT_CL_UNVERIFIED], ZG_ALERT_SEV_ERROR);
+	char *sp = make_spool();
+	zg_alert_conf_t c = conf_for(sp);
+	zg_alert_record_stats_t st;
+	char err[256];
+	v.severity_floor = ZG_ALERT_SEV_CRITICAL;
+	assert_int_equal(zg_alert_record(&c, &v, NULL, &st, err, sizeof(err)), ZG_EOK);
+	assert_int_equal(st.opened, 5);
+	char **names = NULL;
+	size_t n = 0;
+	assert_int_equal(zg_alert_spool_list(sp, &names, &n), ZG_EOK);
+	assert_true(n > 0);
+	json_t *e = NULL;
+	int fd = -1;
+	assert_int_equal(zg_alert_spool_claim(sp, names[0], &fd, &e), ZG_EOK);
+	assert_string_equal(zg_alert_ev_str(json_object_get(e, "event"), "severity"), "critical");
+	zg_alert_spool_release(fd);
+	json_decref(e);
+	zg_alert_spool_names_free(names, n);
+	rm_rf(sp);
+	free(sp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -387,6 +423,7 @@ int main(void)
 		cmocka_unit_test(one_incident_pages_once_and_resolves_on_pass),
 		cmocka_unit_test(next_serial_updates_and_older_serial_changes_nothing),
 		cmocka_unit_test(unverified_zone_opens_its_own_incident),
+		cmocka_unit_test(severity_floor_raises_the_condition_but_opens_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

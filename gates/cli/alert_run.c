@@ -107,6 +107,9 @@ void cli_alert_save_report(const cli_alert_conf_t *c, const zg_report_t *rep, ch
  * socket and database must not outlive it in a sender that retries for sender-window. */
 static void sender_main(const cli_alert_conf_t *c, bool heartbeat)
 {
+	sigset_t none; /* the XFR gate blocks SIGTERM/SIGHUP outside ppoll: the sender must not */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	close_range(0, ~0U, 0);
 	int fd = open("/dev/null", O_RDWR); /* becomes 0 */
 	if (fd == 0) {

@@ -29,6 +29,7 @@ typedef struct {
 	bool json;
 	bool cross_check;
 	unsigned threads;
+	bool incremental;                       /* --incremental: zone_path is NEW, diffed from prev */
 	const char *hsm_tokens[CLI_MAX_TOKENS]; /* --hsm-token URI (repeatable) */
 	size_t nhsm_tokens;
 	const char *pin_file;                   /* --pin-file */
@@ -63,6 +64,7 @@ int cli_cmd_hsm(int argc, char **argv);    /* cmd_hsm.c: zonegate hsm audit ... 
 int cli_cmd_alert(int argc, char **argv);  /* cmd_alert.c: zonegate alert test|flush ... */
 int cli_cmd_publish(int argc, char **argv); /* cmd_publish.c: zonegate publish ... */
 int cli_cmd_gate(int argc, char **argv);    /* cmd_gate.c: zonegate gate --config | status ... */
+int cli_cmd_conf_check(int argc, char **argv); /* cmd_gate.c: zonegate conf-check FILE */
 
 /* cmd_verify.c: load, verify, render, alert; exit code as zonegate verify. With out != NULL the
  * report (if any) is handed to the caller. */

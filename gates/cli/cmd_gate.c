@@ -23,12 +23,13 @@ static void gate_usage(FILE *out)
 	      out);
 }
 
-static int conf_check(const char *path)
+/* who: "gate conf-check" or "conf-check", for the error line */
+static int conf_check(const char *who, const char *path)
 {
 	gate_conf_t conf;
 	char err[1024];
 	if (gate_conf_load(path, &conf, err, sizeof(err)) != 0) {
-		fprintf(stderr, "zonegate: gate conf-check: %s\n", err);
+		fprintf(stderr, "zonegate: %s: %s\n", who, err);
 		return CLI_EXIT_UNVERIFIED;
 	}
 	printf("%s: ok, %zu zone(s)\n", path, conf.nzones);
@@ -95,7 +96,7 @@ int cli_cmd_gate(int argc, char **argv)
 		i = 2;
 	}
 	if (sub != NULL && strcmp(sub, "conf-check") == 0 && argc == 3) {
-		return conf_check(argv[2]);
+		return conf_check("gate conf-check", argv[2]);
 	}
 	if (sub != NULL && (strcmp(sub, "approve") == 0 || strcmp(sub, "reject") == 0 ||
 	                    strcmp(sub, "hold") == 0 || strcmp(sub, "resume") == 0)) {
@@ -131,4 +132,19 @@ int cli_cmd_gate(int argc, char **argv)
 		return gate_status(config, stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_UNVERIFIED;
 	}
 	return gate_run(config, init) == 0 ? CLI_EXIT_OK : CLI_EXIT_UNVERIFIED;
+}
+
+int cli_cmd_conf_check(int argc, char **argv)
+{
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		puts("usage: zonegate conf-check FILE\n"
+		     "  validates the deployment file (gate: zones with their TSIG keys, alerting:)\n"
+		     "  without running anything; the same as `zonegate gate conf-check FILE`");
+		return CLI_EXIT_OK;
+	}
+	if (argc != 2 || argv[1][0] == '-') {
+		fputs("usage: zonegate conf-check FILE\n", stderr);
+		return CLI_EXIT_UNVERIFIED;
+	}
+	return conf_check("conf-check", argv[1]);
 }

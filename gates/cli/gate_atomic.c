@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "gates/cli/alert_run.h"
 #include "gates/cli/gate.h"
 
 static int copy_fd(int in, int out)
@@ -85,6 +86,7 @@ int gate_atomic_install(const char *src, const char *dst, bool prev, char *err, 
 		snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
 		return -1;
 	}
+	cli_alert_checkpoint("install-temp"); /* kill tests: temp file written, not renamed */
 	if ((prev && keep_prev(dst) != 0) || rename(tmp, dst) != 0) {
 		snprintf(err, errlen, "cannot install %s: %s", dst, strerror(errno));
 		unlink(tmp);

@@ -1,5 +1,6 @@
 /* gate_run.c -- run a hook command (publish --then, the XFR gate's reload) through /bin/sh,
  * keeping the first line of its output for the one-line log. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -15,6 +16,10 @@ int gate_hook_run(const char *cmd, char *out, size_t outlen)
 	}
 	pid_t pid = fork();
 	if (pid == 0) {
+		sigset_t none; /* the XFR gate blocks its signals outside ppoll: not the hook's */
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGPIPE, SIG_DFL);
 		dup2(p[1], STDOUT_FILENO);
 		dup2(p[1], STDERR_FILENO);
 		close(p[0]);

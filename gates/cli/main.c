@@ -12,6 +12,7 @@ static const struct {
 	{ "alert", cli_cmd_alert },
 	{ "publish", cli_cmd_publish },
 	{ "gate", cli_cmd_gate },
+	{ "conf-check", cli_cmd_conf_check },
 };
 
 int main(int argc, char **argv)

@@ -2,7 +2,7 @@
  * through libzgalert exactly as `zonegate verify --alert-config` does (zg_alert_record: incidents
  * + durable spool, then a detached sender flushing for sender-window). A blocked or unverifiable
  * candidate opens/updates the zone's incident, a passing installed serial resolves it, and the
- * expiry guard at critical raises an alert once per blocked candidate. */
+ * expiry guard at critical raises a critical alert once per blocked candidate. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
@@ -110,10 +110,11 @@ void gate_alert_expiry(gate_zone_t *z, const char *msg)
 	}
 	z->expiry_alerted = true;
 	z->expiry_serial = z->candidate;
-	/* the library's public verdict has no "expiry" class: the alert goes out as the zone's
-	 * could-not-serve condition (class unverified), resolved by the next passing serial */
+	/* the zone's could-not-serve condition (class unverified) raised to critical, resolved by
+	 * the next passing serial */
 	zg_alert_verdict_t v = { .zone = z->origin, .file = z->dist_file,
 		                 .error_id = "gate.expiry-guard", .error_msg = msg,
-		                 .now_ms = zg_alert_now_ms() };
+		                 .now_ms = zg_alert_now_ms(),
+		                 .severity_floor = ZG_ALERT_SEV_CRITICAL };
 	record(z, &v, false);
 }

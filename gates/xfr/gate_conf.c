@@ -250,6 +250,11 @@ static int zones_list(pctx_t *c, gate_conf_t *conf, yaml_node_t *v)
 		if (each_key(c, zn, "zone", z, zone_key) != 0 || zone_finish(c, zn, z) != 0) {
 			return -1;
 		}
+		for (size_t j = 0; j + 1 < conf->nzones; j++) {
+			if (strcasecmp(conf->zones[j].origin, z->origin) == 0) {
+				return bad(c, zn, "zone listed twice:", z->origin);
+			}
+		}
 	}
 	return 0;
 }

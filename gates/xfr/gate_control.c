@@ -99,6 +99,41 @@ int gate_control_open(gate_conf_t *conf, char *err, size_t errlen)
 	return 0;
 }
 
+/* The zone of conf that owns the socket of dir (the first with that state directory). */
+static gate_zone_t *owner_of(const gate_conf_t *conf, const char *dir)
+{
+	for (size_t i = 0; i < conf->nzones; i++) {
+		if (strcmp(conf->zones[i].state_dir, dir) == 0) {
+			return &conf->zones[i];
+		}
+	}
+	return NULL;
+}
+
+int gate_control_open_new(gate_conf_t *nc, const gate_conf_t *old, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < nc->nzones; i++) {
+		gate_zone_t *z = &nc->zones[i];
+		if (owner_of(nc, z->state_dir) == z && owner_of(old, z->state_dir) == NULL &&
+		    bind_one(z, nc->control_group, err, errlen) != 0) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void gate_control_take(gate_conf_t *nc, gate_conf_t *old)
+{
+	for (size_t i = 0; i < old->nzones; i++) {
+		gate_zone_t *o = &old->zones[i];
+		gate_zone_t *z = o->ctl_fd >= 0 ? owner_of(nc, o->state_dir) : NULL;
+		if (z != NULL && z->ctl_fd < 0) {
+			z->ctl_fd = o->ctl_fd;
+			o->ctl_fd = -1;
+		}
+	}
+}
+
 void gate_control_close(gate_conf_t *conf)
 {
 	for (size_t i = 0; i < conf->nzones; i++) {

@@ -117,7 +117,8 @@ out:
 	return rc;
 }
 
-/* Parse one response and check id, rcode and its TSIG against the running digest. */
+/* Parse one response and check id, rcode and its TSIG against the running digest; a TSIG failure
+ * is GATE_XFR_EAUTH. */
 static int check_response(const gate_zone_t *z, knot_pkt_t *pkt, tsig_state_t *t, char *err,
                           size_t errlen)
 {
@@ -128,7 +129,7 @@ static int check_response(const gate_zone_t *z, knot_pkt_t *pkt, tsig_state_t *t
 	}
 	if (pkt->tsig_rr == NULL) {
 		snprintf(err, errlen, "response from %s is not TSIG-signed", z->signer.text);
-		return -1;
+		return GATE_XFR_EAUTH;
 	}
 	r = t->count == 0 ? knot_tsig_client_check(pkt->tsig_rr, pkt->wire, pkt->size, t->digest,
 	                                           t->dlen, &z->key, t->prev_signed)
@@ -137,7 +138,7 @@ static int check_response(const gate_zone_t *z, knot_pkt_t *pkt, tsig_state_t *t
 	if (r != KNOT_EOK) {
 		snprintf(err, errlen, "TSIG of the response from %s: %s", z->signer.text,
 		         knot_strerror(r));
-		return -1;
+		return GATE_XFR_EAUTH;
 	}
 	t->dlen = knot_tsig_rdata_mac_length(pkt->tsig_rr);
 	memcpy(t->digest, knot_tsig_rdata_mac(pkt->tsig_rr), t->dlen);
@@ -245,6 +246,7 @@ int gate_dns_xfr(const gate_zone_t *z, uint16_t qtype, uint32_t base, gate_rr_fn
 	uint8_t *buf = malloc(KNOT_WIRE_MAX_PKTSIZE);
 	tsig_state_t t = { .base = base };
 	bool done = false;
+	int auth = 0;
 	int fd = buf == NULL ? -1 : tcp_connect(z);
 	snprintf(err, errlen, "cannot connect to %s: %s", z->signer.text, strerror(errno));
 	if (fd < 0 || send_query(z, fd, qtype, &t) != 0) {
@@ -252,6 +254,7 @@ int gate_dns_xfr(const gate_zone_t *z, uint16_t qtype, uint32_t base, gate_rr_fn
 	}
 	while (!done) {
 		size_t len = 0;
+		gate_sd_watchdog(); /* a long transfer is progress: keep the watchdog fed */
 		if (recv_msg(fd, buf, &len) != 0) {
 			snprintf(err, errlen, "connection to %s closed before the end: %s",
 			         z->signer.text, strerror(errno));
@@ -259,6 +262,7 @@ int gate_dns_xfr(const gate_zone_t *z, uint16_t qtype, uint32_t base, gate_rr_fn
 		}
 		knot_pkt_t *pkt = knot_pkt_new(buf, (uint16_t)len, NULL);
 		int rc = pkt == NULL ? -1 : check_response(z, pkt, &t, err, errlen);
+		auth = rc == GATE_XFR_EAUTH ? rc : auth;
 		if (rc == 0) {
 			rc = records(pkt, fn, ctx, &done, err, errlen);
 		}
@@ -272,7 +276,7 @@ out:
 		close(fd);
 	}
 	free(buf);
-	return done ? 0 : -1;
+	return done ? 0 : (auth != 0 ? auth : -1);
 }
 
 int gate_dns_axfr(const gate_zone_t *z, const char *path, uint32_t *serial, char *err,
@@ -287,6 +291,11 @@ int gate_dns_axfr(const gate_zone_t *z, const char *path, uint32_t *serial, char
 		snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
 	} else {
 		rc = gate_dns_xfr(z, KNOT_RRTYPE_AXFR, 0, axfr_rr, &x, err, errlen);
+	}
+	/* on disk before the rename: a candidate may be handed over after a crash */
+	if (rc == 0 && (fflush(x.out) != 0 || fsync(fileno(x.out)) != 0)) {
+		snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+		rc = -1;
 	}
 	if (x.out != NULL && fclose(x.out) != 0) {
 		rc = -1;

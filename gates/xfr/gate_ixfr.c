@@ -176,6 +176,7 @@ static int write_result(const ixfr_t *x, const char *path)
 	for (size_t i = 0; !bad && i < x->add.n; i++) {
 		bad = i != x->soa_idx && !x->add.gone[i] && fputs(x->add.line[i], f) < 0;
 	}
+	bad = bad || fflush(f) != 0 || fsync(fileno(f)) != 0; /* on disk before the rename */
 	if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
 		unlink(tmp);
 		return -1;
@@ -193,10 +194,12 @@ int gate_ixfr(const gate_zone_t *z, const char *base, uint32_t base_serial, cons
 		snprintf(err, errlen, "cannot read the last good version %s: %s", base,
 		         strerror(errno));
 		rc = 1;
-	} else if (gate_dns_xfr(z, KNOT_RRTYPE_IXFR, base_serial, ixfr_rr, &x, err, errlen) != 0) {
-		rc = x.full ? 1 : -1;
+	} else if ((rc = gate_dns_xfr(z, KNOT_RRTYPE_IXFR, base_serial, ixfr_rr, &x, err,
+	                              errlen)) != 0) {
+		rc = rc == GATE_XFR_EAUTH ? rc : (x.full ? 1 : -1);
 	} else if (write_result(&x, path) != 0) {
 		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		rc = -1;
 	} else {
 		rc = 0;
 	}

@@ -16,6 +16,8 @@ struct gate_listen {
 	gate_conf_t *conf;
 	int fd[GATE_MAX_LISTEN];
 	bool tcp[GATE_MAX_LISTEN];
+	bool kept[GATE_MAX_LISTEN]; /* reload: the socket came from the running set */
+	char text[GATE_MAX_LISTEN][160];
 	size_t n;
 };
 
@@ -33,7 +35,68 @@ static int open_one(gate_listen_t *l, const gate_addr_t *a, bool tcp)
 	}
 	l->fd[l->n] = fd;
 	l->tcp[l->n] = tcp;
+	l->kept[l->n] = false;
+	snprintf(l->text[l->n], sizeof(l->text[0]), "%s", a->text);
 	l->n++;
+	return 0;
+}
+
+/* Reuse old's socket for a (reload), else open one. */
+static int take_or_open(gate_listen_t *l, gate_listen_t *old, const gate_addr_t *a, bool tcp)
+{
+	for (size_t i = 0; old != NULL && i < old->n; i++) {
+		if (old->fd[i] >= 0 && old->tcp[i] == tcp && strcmp(old->text[i], a->text) == 0) {
+			l->fd[l->n] = old->fd[i];
+			l->tcp[l->n] = tcp;
+			l->kept[l->n] = true;
+			snprintf(l->text[l->n], sizeof(l->text[0]), "%s", a->text);
+			old->fd[i] = -1;
+			l->n++;
+			return 0;
+		}
+	}
+	return open_one(l, a, tcp);
+}
+
+/* Undo open_all: the sockets taken from old go back, the new ones are closed. */
+static void give_back(gate_listen_t *l, gate_listen_t *old)
+{
+	for (size_t k = 0; k < l->n; k++) {
+		for (size_t m = 0; l->kept[k] && old != NULL && m < old->n; m++) {
+			if (old->fd[m] < 0 && old->tcp[m] == l->tcp[k] &&
+			    strcmp(old->text[m], l->text[k]) == 0) {
+				old->fd[m] = l->fd[k];
+				l->fd[k] = -1;
+			}
+		}
+		if (l->fd[k] >= 0) {
+			close(l->fd[k]);
+		}
+	}
+	l->n = 0;
+}
+
+/* UDP + TCP on every distinct listen address of conf; on error the sockets taken from old go
+ * back to it and the new ones are closed. */
+static int open_all(gate_listen_t *l, const gate_conf_t *conf, gate_listen_t *old, char *err,
+                    size_t errlen)
+{
+	for (size_t i = 0; i < conf->nzones; i++) {
+		bool seen = false;
+		for (size_t j = 0; j < i; j++) {
+			seen = seen || strcmp(conf->zones[j].listen.text, conf->zones[i].listen.text) == 0;
+		}
+		if (seen) {
+			continue;
+		}
+		const gate_addr_t *a = &conf->zones[i].listen;
+		if (l->n + 2 > GATE_MAX_LISTEN || take_or_open(l, old, a, false) != 0 ||
+		    take_or_open(l, old, a, true) != 0) {
+			snprintf(err, errlen, "cannot listen on %s: %s", a->text, strerror(errno));
+			give_back(l, old);
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -45,23 +108,35 @@ int gate_listen_open(gate_conf_t *conf, gate_listen_t **out, char *err, size_t e
 		return -1;
 	}
 	l->conf = conf;
-	for (size_t i = 0; i < conf->nzones; i++) {
-		bool seen = false;
-		for (size_t j = 0; j < i; j++) {
-			seen = seen || strcmp(conf->zones[j].listen.text, conf->zones[i].listen.text) == 0;
-		}
-		if (seen) {
-			continue;
-		}
-		if (l->n + 2 > GATE_MAX_LISTEN || open_one(l, &conf->zones[i].listen, false) != 0 ||
-		    open_one(l, &conf->zones[i].listen, true) != 0) {
-			snprintf(err, errlen, "cannot listen on %s: %s", conf->zones[i].listen.text,
-			         strerror(errno));
-			gate_listen_close(l);
-			return -1;
-		}
+	if (open_all(l, conf, NULL, err, errlen) != 0) {
+		free(l);
+		return -1;
 	}
 	*out = l;
+	return 0;
+}
+
+int gate_listen_reload(gate_listen_t *l, const gate_conf_t *conf, char *err, size_t errlen)
+{
+	gate_listen_t *n = calloc(1, sizeof(*n));
+	if (n == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (open_all(n, conf, l, err, errlen) != 0) {
+		free(n);
+		return -1;
+	}
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->fd[i] >= 0) {
+			gate_log(LOG_INFO, NULL, "reload: no longer listening on %s (%s)", l->text[i],
+			         l->tcp[i] ? "TCP" : "UDP");
+			close(l->fd[i]);
+		}
+	}
+	n->conf = l->conf;
+	memcpy(l, n, sizeof(*l));
+	free(n);
 	return 0;
 }
 
@@ -71,7 +146,9 @@ void gate_listen_close(gate_listen_t *l)
 		return;
 	}
 	for (size_t i = 0; i < l->n; i++) {
-		close(l->fd[i]);
+		if (l->fd[i] >= 0) {
+			close(l->fd[i]);
+		}
 	}
 	free(l);
 }
@@ -152,6 +229,21 @@ static uint8_t admit(gate_zone_t *z, const knot_pkt_t *q, const struct sockaddr_
 	return KNOT_RCODE_NOERROR;
 }
 
+/* A transfer request: the gate serves no zone (the distribution primary does). One line. */
+static uint8_t refuse_xfr(const gate_zone_t *z, const knot_pkt_t *q,
+                          const struct sockaddr_storage *from)
+{
+	char host[INET6_ADDRSTRLEN], name[1024];
+	host_text(from, host, sizeof(host));
+	if (knot_dname_to_str(name, knot_pkt_qname(q), sizeof(name)) == NULL) {
+		snprintf(name, sizeof(name), "?");
+	}
+	gate_log(LOG_WARNING, z ? z->origin : NULL, "%s of %s from %s refused: the gate serves no "
+	         "transfers (the distribution primary does)",
+	         knot_pkt_qtype(q) == KNOT_RRTYPE_AXFR ? "AXFR" : "IXFR", name, host);
+	return KNOT_RCODE_REFUSED;
+}
+
 /* The answer to one query in q; its wire goes to resp (caller frees). NULL: no answer. */
 static knot_pkt_t *answer(gate_listen_t *l, knot_pkt_t *q, const struct sockaddr_storage *from)
 {
@@ -166,7 +258,11 @@ static knot_pkt_t *answer(gate_listen_t *l, knot_pkt_t *q, const struct sockaddr
 	gate_zone_t *z = find_zone(l, q);
 	bool sign = false;
 	uint8_t rcode = KNOT_RCODE_NOTAUTH;
-	if (knot_wire_get_opcode(q->wire) != KNOT_OPCODE_NOTIFY) {
+	uint16_t qtype = knot_pkt_qtype(q);
+	bool query = knot_wire_get_opcode(q->wire) == KNOT_OPCODE_QUERY;
+	if (query && (qtype == KNOT_RRTYPE_AXFR || qtype == KNOT_RRTYPE_IXFR)) {
+		rcode = refuse_xfr(z, q, from);
+	} else if (knot_wire_get_opcode(q->wire) != KNOT_OPCODE_NOTIFY) {
 		rcode = KNOT_RCODE_NOTIMPL;
 	} else if (z != NULL && knot_pkt_qtype(q) == KNOT_RRTYPE_SOA) {
 		rcode = admit(z, q, from, &sign);

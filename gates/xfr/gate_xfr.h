@@ -10,6 +10,7 @@
 #include <syslog.h>
 #include <libknot/libknot.h>
 #include "gates/cli/alert_conf.h"
+#include "verifier/key_history.h"
 
 #define GATE_PATH_MAX 4096
 #define GATE_MAX_DIGEST 64    /* HMAC-SHA512 */
@@ -37,7 +38,9 @@ typedef struct {
 	uint64_t refresh_ms, retry_ms, timeout_ms;
 	uint64_t expiry_margin_s;    /* expiry guard: critical below this (default 48 h) */
 	uint64_t stale_s;            /* staleness: no new serial / no answer for longer; 0 off */
-	/* runtime */
+	const cli_alert_conf_t *alert; /* the file's `alerting:` section (gate_conf_t's); NULL none */
+	/* runtime: everything from here on is carried over to the new config by a SIGHUP reload
+	 * (gate_reload.c copies it from GATE_ZONE_RUNTIME on); configuration goes above */
 	bool has_served, has_candidate;
 	uint32_t served, candidate;  /* served serial; last candidate serial seen */
 	int candidate_verdict;       /* 0 pass, 1 blocked, 2 unverified */
@@ -49,11 +52,11 @@ typedef struct {
 	bool hold;                   /* verify, but hand nothing over (gate hold / resume) */
 	struct sqlite3 *db;          /* gate_state.c */
 	int ctl_fd;                  /* control socket STATE_DIR/control.sock owned here; -1 none */
-	const cli_alert_conf_t *alert; /* the file's `alerting:` section (gate_conf_t's); NULL none */
 	bool expiry_alerted;         /* the critical expiry alert went out for expiry_serial */
 	uint32_t expiry_serial;
 	zg_report_t *held_rep;       /* report of the passing candidate kept back (for its alert) */
 } gate_zone_t;
+#define GATE_ZONE_RUNTIME offsetof(gate_zone_t, has_served)
 
 typedef struct {
 	char path[GATE_PATH_MAX];
@@ -90,13 +93,16 @@ int gate_dns_axfr(const gate_zone_t *z, const char *path, uint32_t *serial, char
                   size_t errlen);
 
 /* Any transfer: fn gets every answer RR in order; it returns 1 at the last one, 0 for more,
- * -1 (with err) to abort. base is the IXFR serial. */
+ * -1 (with err) to abort. base is the IXFR serial. 0 done, -1 failed, GATE_XFR_EAUTH: a response
+ * was not signed with the zone's key (refused). */
+#define GATE_XFR_EAUTH (-2)
 typedef int (*gate_rr_fn)(void *ctx, const knot_rrset_t *rr, char *err, size_t errlen);
 int gate_dns_xfr(const gate_zone_t *z, uint16_t qtype, uint32_t base, gate_rr_fn fn, void *ctx,
                  char *err, size_t errlen);
 
 /* gate_ixfr.c: IXFR from base (our zone-file text of serial base_serial) applied into path.
- * 0 done, 1 the signer answered with a full zone or the diff does not apply: use AXFR, -1 error */
+ * 0 done, 1 the signer answered with a full zone or the diff does not apply: use AXFR, -1 error,
+ * GATE_XFR_EAUTH the answer failed its TSIG check */
 int gate_ixfr(const gate_zone_t *z, const char *base, uint32_t base_serial, const char *path,
               uint32_t *serial, char *err, size_t errlen);
 
@@ -108,6 +114,9 @@ void gate_listen_close(gate_listen_t *l);
 size_t gate_listen_fds(const gate_listen_t *l, int *fds, size_t max);
 /* handle readable fd: answers per RFC 1996 and marks the zone due */
 void gate_listen_handle(gate_listen_t *l, int fd);
+/* SIGHUP: listen on the addresses of conf (a new config), reusing the sockets of addresses kept;
+ * on error nothing changed. l keeps its conf pointer: the caller moves the new config there. */
+int gate_listen_reload(gate_listen_t *l, const gate_conf_t *conf, char *err, size_t errlen);
 
 /* gate_zone.c: one check of a zone: SOA, transfer, verify, install + reload or keep. */
 void gate_zone_init(gate_zone_t *z);
@@ -154,6 +163,21 @@ int gate_state_reject(gate_zone_t *z, uint32_t serial, const char *user, const c
                       const char *findings);
 int gate_state_hold(gate_zone_t *z, bool hold, const char *user, const char *reason);
 
+/* gate_keys.c: the key history (table `keys` of gate.db) behind rollover.* timing */
+/* the gate's clock for verification and the key history: verify: time:, else gate_wall_now() */
+int64_t gate_zone_now(const gate_zone_t *z);
+/* for verifying a candidate against prev (the served version); started from prev when empty */
+int gate_keys_history(const gate_zone_t *z, const zg_zone_t *prev, zg_key_history_t **h,
+                      size_t *n);
+/* remember the keys of a verified version, so that serving it needs no second parse */
+void gate_keys_note(const gate_zone_t *z, const zg_zone_t *zone);
+/* the keys of the served version `serial` (remembered, or read from the distribution file) */
+int gate_keys_of_served(gate_zone_t *z, uint32_t serial, zg_key_seen_t **keys, size_t *n);
+/* inside gate_state_served's transaction: the history moves forward by that version */
+int gate_keys_served(const gate_zone_t *z, const zg_key_seen_t *keys, size_t n, int64_t now);
+void gate_keys_forget(const gate_zone_t *z);
+void gate_keys_print(gate_zone_t *z, FILE *out);  /* gate status: one line per key */
+
 /* gate_status.c */
 int gate_state_load(gate_zone_t *z);
 bool gate_state_is_blocked(gate_zone_t *z, uint32_t serial);
@@ -169,6 +193,10 @@ void gate_control_handle(gate_conf_t *conf, gate_zone_t *owner);
  * 1 error reply, -1 cannot talk to the gate (err says why) */
 int gate_control_send(const gate_zone_t *z, const char *line, char *reply, size_t size);
 gate_zone_t *gate_conf_zone(gate_conf_t *conf, const char *origin);
+/* SIGHUP: bind the sockets of nc's state directories that old has none for (-1: err says why;
+ * the ones bound stay in nc for gate_control_close), then hand old's sockets over to nc. */
+int gate_control_open_new(gate_conf_t *nc, const gate_conf_t *old, char *err, size_t errlen);
+void gate_control_take(gate_conf_t *nc, gate_conf_t *old);
 /* control requests (gate_control_req.c): one reply line into reply; 0 ok, -1 error */
 int gate_control_request(gate_conf_t *conf, gate_zone_t *owner, const char *user, char *line,
                          char *reply, size_t size);
@@ -188,3 +216,21 @@ void gate_alert_expiry(gate_zone_t *z, const char *msg);
 /* gate_daemon.c */
 /* init: create the state database even though a version is already served (adopt it) */
 int gate_run(const char *config_path, bool init);
+/* Open one zone: state directory, served version (temp files of an interrupted run removed, the
+ * reload hook run once), state database. 0, or -1 with a one-line err naming the zone's file. */
+int gate_zone_open(gate_zone_t *z, bool init, char *err, size_t errlen);
+
+/* gate_reload.c: SIGHUP. Reads conf->path again; only when all of it loads (zones, keys,
+ * alerting, state, sockets) does it replace conf, keeping each kept zone's runtime state.
+ * Otherwise one error line and the running config stays. 0 reloaded, -1 kept. */
+int gate_reload(gate_conf_t *conf, gate_listen_t *l);
+
+/* gate_sd.c: sd_notify (no-ops without NOTIFY_SOCKET) */
+void gate_sd_notify(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* STATUS= with every zone's served serial and last candidate */
+void gate_sd_status(const gate_conf_t *conf, const char *prefix);
+void gate_sd_watchdog_init(void);
+/* WATCHDOG=1 when half of WATCHDOG_USEC has passed; ms until the next one, -1 without watchdog */
+int gate_sd_watchdog(void);
+/* a verifier sink that keeps the watchdog fed during a long verification (NULL without one) */
+zg_sink_t *gate_sd_sink(void);

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "gates/cli/alert_run.h"
 #include "gates/cli/cli.h"
 #include "gates/cli/gate.h"
 #include "gates/xfr/gate_xfr.h"
@@ -91,6 +92,8 @@ static int verify_candidate(const gate_zone_t *z, const char *cand, const char *
 	zg_policy_t policy = zg_policy_default();
 	zg_zone_t *zone = NULL, *prev = NULL, *ds = NULL;
 	zg_report_t *rep = NULL;
+	zg_key_history_t *hist = NULL;
+	size_t nhist = 0;
 	char msg[ZG_ERRMSG_LEN] = "";
 	int rc = 2;
 	if (z->policy_path[0] && cli_policy_load(z->policy_path, &policy, msg, sizeof(msg)) != 0) {
@@ -106,13 +109,19 @@ static int verify_candidate(const gate_zone_t *z, const char *cand, const char *
 		snprintf(why, whylen, "cannot load the last good version or the DS file");
 		goto out;
 	}
-	zg_verify_opts_t vo = { .now = z->fixed_time ? z->fixed_time : (uint64_t)time(NULL),
-		                .policy = &policy, .ds = ds, .prev = prev };
+	if (gate_keys_history(z, prev, &hist, &nhist) != 0) { /* rollover.* timing */
+		snprintf(why, whylen, "cannot read the key history from the state database");
+		goto out;
+	}
+	zg_verify_opts_t vo = { .now = (uint64_t)gate_zone_now(z), .policy = &policy, .ds = ds,
+		                .prev = prev, .history = hist, .nhistory = nhist,
+		                .sink = gate_sd_sink() };
 	r = zg_verify(zone, &vo, &rep);
 	if (r != ZG_EOK) {
 		snprintf(why, whylen, "verify: %s", zg_strerror(r));
 		goto out;
 	}
+	gate_keys_note(z, zone);
 	write_report(report, rep);
 	*expires = report_expires(rep);
 	rc = zg_report_verdict(rep) == ZG_VERDICT_PASS ? 0 : 1;
@@ -120,6 +129,7 @@ static int verify_candidate(const gate_zone_t *z, const char *cand, const char *
 	*keep = rep; /* for the alert; the caller frees it */
 	rep = NULL;
 out:
+	free(hist);
 	zg_report_free(rep);
 	zg_zone_free(zone);
 	zg_zone_free(prev);
@@ -143,6 +153,7 @@ int gate_zone_install(gate_zone_t *z, const char *cand, uint32_t serial, int64_t
 		         err);
 		return -1;
 	}
+	cli_alert_checkpoint("gate-installed"); /* kill tests: installed, not yet recorded */
 	z->served = serial;
 	z->has_served = true;
 	z->served_expires = expires;
@@ -164,6 +175,36 @@ int gate_zone_install(gate_zone_t *z, const char *cand, uint32_t serial, int64_t
 	return 0;
 }
 
+/* A pass recorded before this gate started (kept back by a hold, or a stop or kill -9 between the
+ * verdict and the install) is verified again from its file before it is handed over. */
+static bool reverify(gate_zone_t *z, const char *cand)
+{
+	char report[GATE_PATH_MAX + 1200], why[1024];
+	int64_t expires = 0;
+	snprintf(report, sizeof(report), "%s.report.json", cand);
+	z->candidate_verdict = verify_candidate(z, cand, report, &expires, &z->held_rep, why,
+	                                        sizeof(why));
+	if (z->candidate_verdict == 0) {
+		z->candidate_expires = expires;
+		gate_log(LOG_INFO, z->origin, "serial %u passed before this gate started: verified "
+		         "again before the hand-over", z->candidate);
+		return true;
+	}
+	gate_state_version(z, z->candidate, z->candidate_verdict, report, expires, why);
+	gate_log(LOG_ERR, z->origin, "serial %u passed before this gate started, but %s now, "
+	         "keeping serial %u: %s", z->candidate, z->candidate_verdict == 1 ? "is blocked" :
+	         "cannot be verified", z->served, why);
+	if (z->candidate_verdict == 1) {
+		gate_alert_verdict(z, z->held_rep, cand, report);
+	} else {
+		gate_alert_unverified(z, cand, why);
+		z->has_candidate = false; /* transferred again at the next check */
+	}
+	zg_report_free(z->held_rep);
+	z->held_rep = NULL;
+	return false;
+}
+
 int gate_zone_release(gate_zone_t *z)
 {
 	char cand[GATE_PATH_MAX + 1100];
@@ -172,6 +213,9 @@ int gate_zone_release(gate_zone_t *z)
 		return 0;
 	}
 	gate_candidate_path(z, z->candidate, cand, sizeof(cand));
+	if (z->held_rep == NULL && !reverify(z, cand)) {
+		return 0;
+	}
 	gate_log(LOG_NOTICE, z->origin, "serial %u passed before and was kept back: handing it over",
 	         z->candidate);
 	if (gate_zone_install(z, cand, z->candidate, z->candidate_expires, NULL, NULL, NULL) < 0) {
@@ -192,11 +236,15 @@ int gate_zone_release(gate_zone_t *z)
 static int fetch(const gate_zone_t *z, const char *cand, uint32_t soa, uint32_t *serial, char *err,
                  size_t errlen)
 {
+	gate_log(LOG_INFO, z->origin, "transfer of serial %u from %s", soa, z->signer.text);
 	if (z->has_served) {
 		int r = gate_ixfr(z, z->dist_file, z->served, cand, serial, err, errlen);
 		if (r == 0) {
 			gate_log(LOG_INFO, z->origin, "IXFR %u -> %u applied", z->served, *serial);
 			return 0;
+		}
+		if (r == GATE_XFR_EAUTH) {
+			return -1; /* an answer that fails its TSIG check is not asked again as AXFR */
 		}
 		gate_log(LOG_INFO, z->origin, "IXFR %u -> %u not used (%s): AXFR", z->served, soa, err);
 	}
@@ -237,6 +285,7 @@ static void transfer_and_gate(gate_zone_t *z, uint32_t soa)
 	z->candidate_expires = expires;
 	gate_state_version(z, serial, z->candidate_verdict, report, expires,
 	                   z->candidate_verdict == 0 ? NULL : err);
+	cli_alert_checkpoint("gate-verdict"); /* kill tests: verdict recorded, nothing installed */
 	bool installed = false;
 	if (z->candidate_verdict == 0 && z->hold) {
 		gate_log(LOG_NOTICE, z->origin, "serial %u passed; on hold: not handed over until "

@@ -7,7 +7,9 @@
 # (1) good signed serials reach the secondary; (2) knotd starts signing with an unpublished key of
 # the published ZSK's tag (pre_active=-1h publish=+10y active=+10y, the published one retired):
 # the gate blocks it with rrsig.bogus, the secondary keeps the previous serial and the alert shows
-# in Alertmanager's GET /api/v2/alerts for the zone.
+# in Alertmanager's GET /api/v2/alerts for the zone; (3) keymgr fixes the signer (A signs again, B
+# is deleted): the next serial passes the gate and reaches the secondary, and the alert resolves
+# (endsAt = now: Alertmanager's GET /api/v2/alerts lists it no more).
 set -u
 . "${SOURCE_ROOT:?}/tests/lib.sh"
 . "$SOURCE_ROOT/gates/xfr/tests/lib-chain.sh"
@@ -255,6 +257,35 @@ ok "(2) ... labels: zone test., critical, signatures" \
 ok "(2) ... summary names serial $BAD and rrsig.bogus" \
 	jqe --arg s "$BAD" '.[0].status.state == "active" and (.[0].annotations.summary | test($s) and test("rrsig\\.bogus"))' "$TMP/alerts.json"
 ok "(2) the secondary still has serial $GOOD after the alert" serial_is "$P_SEC" "$GOOD"
+ok "(2) ... firing: endsAt is in the future (now + alertmanager-ttl)" \
+	jqe --arg now "$(date -u +%Y-%m-%dT%H:%M:%S)" '.[0].endsAt > $now' "$TMP/alerts.json"
+
+# --- (3) the signer is fixed: A (published all along) signs again, B leaves KASP and token
+ok "(3) keymgr: A active again (retire unset), B deleted" \
+	bash -c "$(declare -p KM) && \"\${KM[@]}\" set id='$A_ID' retire=0 && \"\${KM[@]}\" delete id='$B_ID'"
+knotc -c "$TMP/signer/knot.conf" -b zone-keys-load test. >>"$T_LOG" 2>&1
+knotc -c "$TMP/signer/knot.conf" -b zone-sign test. >>"$T_LOG" 2>&1
+ok "(3) knotd re-signed test. again" wait_until 20 serial_above "$P_SIGNER" "$BAD"
+FIXED=$(serial_at "$P_SIGNER")
+kdig @127.0.0.1 -p "$P_SIGNER" test. AXFR -k "$TMP/tsig/kdig" +noall +answer >"$TMP/fixed.zone" 2>>"$T_LOG"
+ok "(3) its RRSIGs carry tag $TAG and verify (zonegate verify passes the signer's AXFR)" \
+	bash -c "grep -qE 'RRSIG[[:space:]]+A[[:space:]]+13 2 300 [0-9]+ [0-9]+ $TAG ' '$TMP/fixed.zone' &&
+		'$ZG' verify --origin test. '$TMP/fixed.zone' >/dev/null"
+ok "(3) the gate passes serial $FIXED and hands it over" \
+	wait_until 25 grep -q "\[test\.\] serial $FIXED passed, installed and reloaded" "$TMP/gate.out"
+ok "(3) serial $FIXED reaches the secondary" wait_until 20 serial_is "$P_SEC" "$FIXED"
+ok "(3) the installed pass resolves the zone's incident (one log line)" \
+	wait_until 10 grep -qE "\[test\.\] alert: 0 opened, 0 updated, 1 resolved; 1 messages spooled" "$TMP/gate.out"
+gone() { # the zone's alert is no longer listed by GET /api/v2/alerts, with or without active=true
+	curl -sf "$AM/api/v2/alerts?filter=zone%3D%22test.%22&active=true" >"$TMP/alerts2.json" &&
+		curl -sf "$AM/api/v2/alerts?filter=zone%3D%22test.%22" >"$TMP/alerts3.json" &&
+		jqe 'length == 0' "$TMP/alerts2.json" && jqe 'length == 0' "$TMP/alerts3.json"
+}
+ok "(3) Alertmanager resolved the alert: GET /api/v2/alerts no longer lists it (endsAt passed)" \
+	wait_until 20 gone
+"$ZG" gate status --config "$TMP/gate.yaml" >"$TMP/status3" 2>&1
+ok "(3) gate status: served $FIXED, no open incident" \
+	bash -c "grep -qx '  served serial: $FIXED' '$TMP/status3' && grep -qx '  open incident: none' '$TMP/status3'"
 ok "the PIN appears in no gate output" bash -c "! grep -qF -- '$HSM_PIN' '$TMP/gate.out'"
 
 GATE=$(cat "$TMP/gate.pid")

@@ -5,7 +5,9 @@
 #   knotd secondary.
 # A good serial reaches the secondary, a broken one is blocked while the secondary keeps the last
 # good serial, the next good one passes, and NOTIFYs with a wrong key or from a wrong address are
-# refused and logged. Daemons are stopped by PID; everything lives in one temp dir.
+# refused and logged; so are transfer requests to the gate, transfers whose answers fail their
+# TSIG check and a key with another secret (issue 7 test 6, section k). Status, state, expiry
+# guard, staleness, control and alerts follow. Daemons are stopped by PID; one temp dir.
 set -u
 . "${SOURCE_ROOT:?}/tests/lib.sh"
 . "$SOURCE_ROOT/gates/xfr/tests/lib-chain.sh"
@@ -79,7 +81,8 @@ start_knotd() { # start_knotd DIR
 mkdir -p "$TMP"/{tsig,wrong,keys,signer/zones,signer/db,dist/zones,dist/db,sec/zones,sec/db,state}
 keymgr -t xfr-key hmac-sha256 >"$TMP/tsig/tsig.conf"
 sed -n '1s/^# //p' "$TMP/tsig/tsig.conf" >"$TMP/tsig/kdig"
-keymgr -t xfr-key hmac-sha256 | sed -n '1s/^# //p' >"$TMP/wrong/kdig"
+keymgr -t xfr-key hmac-sha256 >"$TMP/wrong/tsig.conf"
+sed -n '1s/^# //p' "$TMP/wrong/tsig.conf" >"$TMP/wrong/kdig"
 
 # --- zone versions, signed with ldns (NSEC, valid from now for 4 weeks)
 (cd "$TMP/keys" && ldns-keygen -a ECDSAP256SHA256 -k test. >ksk && ldns-keygen -a ECDSAP256SHA256 test. >zsk) >/dev/null 2>&1
@@ -186,6 +189,11 @@ ok "... naming the gate's file and the line" grep -q "badalert.yaml:4: " "$TMP/b
 # --- the shipped example parses (its key path pointed at this test's key)
 sed "s#/etc/zonegate/xfr.key#$TMP/tsig/tsig.conf#" "$SOURCE_ROOT/deploy/examples/gate.yaml" >"$TMP/example.yaml"
 ok "deploy/examples/gate.yaml passes gate conf-check" "$ZG" gate conf-check "$TMP/example.yaml"
+ok "... and the top-level zonegate conf-check" "$ZG" conf-check "$TMP/example.yaml"
+"$ZG" conf-check "$TMP/bad.yaml" 2>"$TMP/bad3.err"
+ok "zonegate conf-check rejects the bad config with exit 2" eq "$?" 2
+ok "... in one line naming file:line" \
+	bash -c "[ \$(wc -l <'$TMP/bad3.err') = 1 ] && grep -q '^zonegate: conf-check: .*bad.yaml:4: .*colour' '$TMP/bad3.err'"
 "$ZG" gate conf-check "$TMP/bad.yaml" 2>"$TMP/bad2.err"
 ok "gate conf-check rejects the bad config with exit 2" eq "$?" 2
 
@@ -256,6 +264,14 @@ ok "(d) NOTIFY from 127.0.0.2 is REFUSED" grep -q 'REFUSED' "$TMP/d3"
 ok "(d) ... and logged" grep -q "NOTIFY from 127.0.0.2 refused: not the signer" "$TMP/gate.log"
 kdig @127.0.0.1 -p "$P_GATE" test. NOTIFY -k "$TMP/tsig/kdig" +tcp +time=2 +retry=0 >"$TMP/d4" 2>&1
 ok "a good NOTIFY over TCP is answered NOERROR (TSIG-signed)" grep -q 'NOERROR' "$TMP/d4"
+# test 6: the gate serves no zone transfers: AXFR/IXFR to its listener are refused and logged
+kdig @127.0.0.1 -p "$P_GATE" test. AXFR +time=2 +retry=0 >"$TMP/d5" 2>&1
+ok "(d) an AXFR request to the gate's listener is REFUSED" grep -q 'REFUSED' "$TMP/d5"
+ok "(d) ... and logged in one line" \
+	grep -q "warning: \[test\.\] AXFR of test\. from 127.0.0.1 refused: the gate serves no transfers" "$TMP/gate.log"
+kdig @127.0.0.1 -p "$P_GATE" test. IXFR=2026010101 -k "$TMP/tsig/kdig" +time=2 +retry=0 >"$TMP/d6" 2>&1
+ok "(d) a TSIG-signed IXFR request to it is refused and logged too" \
+	bash -c "grep -q 'REFUSED' '$TMP/d6' && grep -q 'IXFR of test\. from 127.0.0.1 refused' '$TMP/gate.log'"
 ok "the secret never appears in the log" bash -c "! grep -qF '$(cut -d: -f3 "$TMP/tsig/kdig")' '$TMP/gate.log'"
 
 # --- (e) state: gate status while the gate runs (SQLite in the state dir, WAL)
@@ -287,8 +303,8 @@ wait "$GATE"
 ok "gate exits 0 on SIGTERM" eq "$?" 0
 ok "gate log lines all carry the prefix" bash -c "! grep -v '^zonegate gate: ' '$TMP/gate.log'"
 
-run_gate() { # run_gate LOG CLOCK: the gate in the background, clock injected
-	ZONEGATE_GATE_NOW=$2 setsid "$ZG" gate --config "$TMP/gate.yaml" >/dev/null 2>"$1" </dev/null &
+run_gate() { # run_gate LOG CLOCK: the gate (config $GATE_CONF) in the background, clock injected
+	ZONEGATE_GATE_NOW=$2 setsid "$ZG" gate --config "${GATE_CONF:-$TMP/gate.yaml}" >/dev/null 2>"$1" </dev/null &
 	GATE=$!
 	PIDS+=($GATE)
 }
@@ -301,9 +317,9 @@ ok "(g) after a restart the blocked serial 5 is the open incident" \
 ok "(g) expiry guard is critical below the 48 h margin" \
 	wait_for 10 grep -qE "^zonegate gate: critical: \[test\.\] expiry guard: serial 2026010105 blocked; the served serial 2026010104's earliest RRSIG expires in [0-9]+[hd] .*below the margin of 2d 0h" "$TMP/gate2.log"
 expiry_alerts() { hooks 'select(.error.id == "gate.expiry-guard") | [.event, .severity, (.summary | test("below the margin"))]'; }
-expiry_open() { [ "$(expiry_alerts)" = '["open","error",true]' ]; }
-# the library's public verdict has no expiry class: the alert is the zone's `unverified` condition
-ok "(g) alert: the critical expiry guard raises an alert (webhook open, gate.expiry-guard)" \
+expiry_open() { [ "$(expiry_alerts)" = '["open","critical",true]' ]; }
+# the zone's `unverified` condition, raised to critical by the verdict's severity floor
+ok "(g) alert: the critical expiry guard raises a critical alert (webhook open, gate.expiry-guard)" \
 	wait_until 15 expiry_open
 ok "(g) staleness: no new serial for 27 days" \
 	grep -qE "warning: \[test\.\] stale: the signer has produced no new serial for 27d " "$TMP/gate2.log"
@@ -367,6 +383,36 @@ ok "(j) ... and nothing changed" eq "$(dbq "SELECT value FROM meta WHERE key = '
 chmod 0700 "$TMP" "$TMP/state"
 stop_gate
 ok "(j) gate exits 0, the socket is removed" bash -c "[ $? = 0 ] && [ ! -e '$TMP/state/control.sock' ]"
+# --- (k) test 6, transfers: a signer whose transfers fail their TSIG check (a relay flips a MAC
+# byte of every XFR answer; SOA answers pass), then a gate whose key has the signer's name but
+# another secret: refused, one line each, nothing installed; the real signer then gets through
+version 2026010107 'txt TXT "seven"'
+python3 "$SOURCE_ROOT/gates/xfr/tests/xfr-relay.py" --tamper "$P_SIGNER" "$TMP/tamper.port" 2>>"$T_LOG" &
+PIDS+=($!)
+ok "(k) the tampering relay listens" wait_for 10 test -s "$TMP/tamper.port"
+P_TAMPER=$(cat "$TMP/tamper.port")
+sed "s/^      signer: 127.0.0.1@$P_SIGNER\$/      signer: 127.0.0.1@$P_TAMPER/" "$TMP/gate.yaml" >"$TMP/gate-tamper.yaml"
+GATE_CONF=$TMP/gate-tamper.yaml run_gate "$TMP/gate5.log" "+0"
+ok "(k) gate with the relay as its signer is up" wait_for 10 grep -q "started, 1 zone" "$TMP/gate5.log"
+ok "signer publishes the good serial 7" install_version 2026010107
+ok "(k) the transfer of serial 7 fails its TSIG check: refused in one line" \
+	wait_for 20 grep -qE "^zonegate gate: error: \[test\.\] transfer of serial 2026010107 failed: TSIG of the response from 127\.0\.0\.1@$P_TAMPER: " "$TMP/gate5.log"
+ok "(k) ... not retried as AXFR, nothing verified or installed" \
+	bash -c "! grep -qE 'not used|AXFR of serial|serial 2026010107 (passed|blocked)' '$TMP/gate5.log'"
+ok "(k) ... the distribution file keeps serial 6" grep -qE 'SOA.* 2026010106 ' "$TMP/dist/zones/test.zone"
+ok "(k) ... the secondary keeps serial 6" serial_is "$P_SEC" 2026010106
+stop_gate
+sed "s#^      tsig-key: .*#      tsig-key: $TMP/wrong/tsig.conf#" "$TMP/gate.yaml" >"$TMP/gate-wrongkey.yaml"
+GATE_CONF=$TMP/gate-wrongkey.yaml run_gate "$TMP/gate6.log" "+0"
+ok "(k) key with the signer's name and another secret: the SOA answer fails TSIG, one line" \
+	wait_for 10 grep -qE "^zonegate gate: warning: \[test\.\] SOA check: TSIG of the response from 127\.0\.0\.1@$P_SIGNER: " "$TMP/gate6.log"
+ok "(k) ... nothing transferred or installed" \
+	bash -c "! grep -qE 'transfer of|IXFR|AXFR|passed' '$TMP/gate6.log' && grep -qE 'SOA.* 2026010106 ' '$TMP/dist/zones/test.zone'"
+stop_gate
+ok "(k) the wrong-key gate exits 0" eq "$?" 0
+run_gate "$TMP/gate7.log" "+0"
+ok "(k) with the right key serial 7 passes and reaches the secondary" wait_for 20 serial_is "$P_SEC" 2026010107
+stop_gate
 # --- (i) a corrupt or missing state database stops the gate: no silent fresh start
 cp "$TMP/state/gate.db" "$TMP/gate.db.good"
 printf 'this is not a database at all, it was overwritten' |
@@ -381,7 +427,7 @@ rm -f "$TMP/state/gate.db" "$TMP/state/gate.db-wal" "$TMP/state/gate.db-shm"
 ok "(i) missing state database with a served version: exit 2" eq "$?" 2
 ok "(i) ... says why" grep -q "state database .*gate.db is missing while a version is served" "$TMP/i3"
 if [ "$T_FAIL" -ne 0 ]; then
-	for f in gate.log gate2.log gate3.log gate4.log i1 i3 st1 st2 j0 j1 j2 j3 j4 rcv/requests.jsonl badalert.err; do
+	for f in gate.log gate2.log gate3.log gate4.log gate5.log gate6.log gate7.log i1 i3 st1 st2 j0 j1 j2 j3 j4 rcv/requests.jsonl badalert.err; do
 		sed "s/^/# $f: /" "$TMP/$f" 2>/dev/null
 	done
 	cat "$T_LOG" | sed 's/^/# /'
