@@ -356,6 +356,7 @@ void gate_conf_free(gate_conf_t *conf)
 			knot_tsig_key_deinit(&conf->zones[i].key);
 		}
 		zg_report_free(conf->zones[i].held_rep);
+		gate_cache_drop(&conf->zones[i]);
 	}
 	free(conf->zones);
 	conf->zones = NULL;

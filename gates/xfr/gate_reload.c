@@ -48,6 +48,9 @@ static void adopt(gate_zone_t *z, gate_zone_t *o)
 	z->ctl_fd = ctl;
 	o->db = NULL;
 	o->held_rep = NULL;
+	o->served_zone = o->pass_zone = NULL;
+	o->served_memo = o->pass_memo = NULL;
+	gate_cache_drop(z); /* the policy or the files may have changed: verify afresh */
 	uint64_t now = gate_now_ms();
 	if (z->due_ms > now + z->refresh_ms) {
 		z->due_ms = now + z->refresh_ms; /* a shorter refresh applies at once */

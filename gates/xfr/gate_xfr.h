@@ -10,6 +10,7 @@
 #include <syslog.h>
 #include <libknot/libknot.h>
 #include "gates/cli/alert_conf.h"
+#include "verifier/incremental.h"
 #include "verifier/key_history.h"
 
 #define GATE_PATH_MAX 4096
@@ -55,6 +56,12 @@ typedef struct {
 	bool expiry_alerted;         /* the critical expiry alert went out for expiry_serial */
 	uint32_t expiry_serial;
 	zg_report_t *held_rep;       /* report of the passing candidate kept back (for its alert) */
+	/* incremental verification (verifier/incremental.h): the served version and what its
+	 * verification left, in memory; the last passing candidate's become served when it is
+	 * installed (gate_cache.c). A SIGHUP reload drops them: the next check starts afresh. */
+	zg_zone_t *served_zone, *pass_zone;
+	zg_memo_t *served_memo, *pass_memo;
+	uint32_t pass_serial;
 } gate_zone_t;
 #define GATE_ZONE_RUNTIME offsetof(gate_zone_t, has_served)
 
@@ -171,6 +178,10 @@ int gate_keys_history(const gate_zone_t *z, const zg_zone_t *prev, zg_key_histor
                       size_t *n);
 /* remember the keys of a verified version, so that serving it needs no second parse */
 void gate_keys_note(const gate_zone_t *z, const zg_zone_t *zone);
+/* gate_cache.c: the in-memory versions behind incremental verification */
+void gate_cache_pass(gate_zone_t *z, zg_zone_t *zone, zg_memo_t *memo);
+void gate_cache_served(gate_zone_t *z, uint32_t serial);
+void gate_cache_drop(gate_zone_t *z);
 /* the keys of the served version `serial` (remembered, or read from the distribution file) */
 int gate_keys_of_served(gate_zone_t *z, uint32_t serial, zg_key_seen_t **keys, size_t *n);
 /* inside gate_state_served's transaction: the history moves forward by that version */

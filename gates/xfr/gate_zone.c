@@ -86,11 +86,30 @@ static int64_t report_expires(const zg_report_t *rep)
 	return e;
 }
 
-static int verify_candidate(const gate_zone_t *z, const char *cand, const char *report,
+/* One line on what the memo of the served version saved. */
+static void log_reuse(const gate_zone_t *z, const zg_memo_t *memo)
+{
+	zg_memo_stats_t st = zg_memo_stats(memo);
+	if (z->served_memo != NULL) {
+		gate_log(LOG_INFO, z->origin, "verified incrementally: %llu signatures verified, %llu "
+		         "reused from serial %u%s", (unsigned long long)st.sigs_verified,
+		         (unsigned long long)st.sigs_reused, z->served,
+		         st.keyset_changed ? " (DNSKEY set changed: none reused)" : "");
+	}
+}
+
+static unsigned cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (unsigned)n : 1;
+}
+
+static int verify_candidate(gate_zone_t *z, const char *cand, const char *report,
                             int64_t *expires, zg_report_t **keep, char *why, size_t whylen)
 {
 	zg_policy_t policy = zg_policy_default();
-	zg_zone_t *zone = NULL, *prev = NULL, *ds = NULL;
+	zg_zone_t *zone = NULL, *prev = z->served_zone, *ds = NULL;
+	zg_memo_t *memo = zg_memo_new();
 	zg_report_t *rep = NULL;
 	zg_key_history_t *hist = NULL;
 	size_t nhist = 0;
@@ -100,12 +119,14 @@ static int verify_candidate(const gate_zone_t *z, const char *cand, const char *
 		snprintf(why, whylen, "policy: %s", msg);
 		return 2;
 	}
-	zg_err_t r = zg_zone_load(cand, z->origin, &zone, msg, sizeof(msg));
+	zg_err_t r = memo ? zg_zone_load_threads(cand, z->origin, cpus(), &zone, msg, sizeof(msg))
+	                  : ZG_ENOMEM;
 	if (r != ZG_EOK) {
 		snprintf(why, whylen, "zone.parse: %s", msg[0] ? msg : zg_strerror(r));
 		goto out;
 	}
-	if (load_opt(z, z->dist_file, &prev) != 0 || load_opt(z, z->ds_path, &ds) != 0) {
+	if ((prev == NULL && load_opt(z, z->dist_file, &prev) != 0) ||
+	    load_opt(z, z->ds_path, &ds) != 0) {
 		snprintf(why, whylen, "cannot load the last good version or the DS file");
 		goto out;
 	}
@@ -115,12 +136,14 @@ static int verify_candidate(const gate_zone_t *z, const char *cand, const char *
 	}
 	zg_verify_opts_t vo = { .now = (uint64_t)gate_zone_now(z), .policy = &policy, .ds = ds,
 		                .prev = prev, .history = hist, .nhistory = nhist,
-		                .sink = gate_sd_sink() };
+		                .sink = gate_sd_sink(), .threads = cpus(), .memo_out = memo,
+		                .memo_in = z->served_memo, .memo_base = z->served_zone };
 	r = zg_verify(zone, &vo, &rep);
 	if (r != ZG_EOK) {
 		snprintf(why, whylen, "verify: %s", zg_strerror(r));
 		goto out;
 	}
+	log_reuse(z, memo);
 	gate_keys_note(z, zone);
 	write_report(report, rep);
 	*expires = report_expires(rep);
@@ -128,11 +151,19 @@ static int verify_candidate(const gate_zone_t *z, const char *cand, const char *
 	first_finding(rep, why, whylen);
 	*keep = rep; /* for the alert; the caller frees it */
 	rep = NULL;
+	if (rc == 0) { /* kept to become the served version when it is installed */
+		gate_cache_pass(z, zone, memo);
+		zone = NULL;
+		memo = NULL;
+	}
 out:
 	free(hist);
 	zg_report_free(rep);
 	zg_zone_free(zone);
-	zg_zone_free(prev);
+	zg_memo_free(memo);
+	if (prev != z->served_zone) {
+		zg_zone_free(prev);
+	}
 	zg_zone_free(ds);
 	return rc;
 }
@@ -156,6 +187,7 @@ int gate_zone_install(gate_zone_t *z, const char *cand, uint32_t serial, int64_t
 	cli_alert_checkpoint("gate-installed"); /* kill tests: installed, not yet recorded */
 	z->served = serial;
 	z->has_served = true;
+	gate_cache_served(z, serial);
 	z->served_expires = expires;
 	gate_state_served(z, serial, expires, user, reason, findings);
 	if (z->reload_cmd[0] == '\0') {

@@ -217,6 +217,9 @@ ok "signer publishes a new good serial" wait_until 20 serial_above "$P_SIGNER" "
 GOOD=$(serial_at "$P_SIGNER")
 ok "(1) the good serial $GOOD reaches the secondary" wait_until 20 serial_is "$P_SEC" "$GOOD"
 ok "(1) ... by IXFR from $GOOD1" grep -q "IXFR $GOOD1 -> $GOOD applied" "$TMP/gate.out"
+# knotd re-signs only what changed: the gate re-verifies only those signatures
+ok "(1) ... verified incrementally, most verdicts reused from $GOOD1" \
+	grep -qE "verified incrementally: [0-9]+ signatures verified, [1-9][0-9]* reused from serial $GOOD1" "$TMP/gate.out"
 ok "(1) no alert while every serial passes" \
 	bash -c "[ \"\$(curl -sf '$AM/api/v2/alerts' | jq length)\" = 0 ]"
 

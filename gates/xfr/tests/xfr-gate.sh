@@ -221,6 +221,9 @@ install_version() { # install_version SERIAL: the signer publishes it and NOTIFY
 ok "signer publishes serial 2" install_version 2026010102
 ok "(a) serial 2 reaches the secondary through the gate" wait_for 20 serial_is "$P_SEC" 2026010102
 ok "(a) serial 2 came by IXFR, applied to serial 1" grep -q "IXFR 2026010101 -> 2026010102 applied" "$TMP/gate.log"
+# these versions are re-signed whole (new RRSIGs everywhere): nothing to reuse, all verified
+ok "(a) ... verified against serial 1 in memory, every new signature verified" \
+	grep -qE "verified incrementally: [1-9][0-9]* signatures verified, 0 reused from serial 2026010101" "$TMP/gate.log"
 axfr_count() { kdig @127.0.0.1 -p "$P_SIGNER" test. AXFR -k "$TMP/tsig/kdig" +noall +answer | grep -c .; }
 ok "the IXFR result has as many records as an AXFR of the signer" \
 	eq "$(($(axfr_count) - 1))" "$(grep -c . "$TMP/dist/zones/test.zone")"
