@@ -189,6 +189,13 @@ ok "... naming the gate's file and the line" grep -q "badalert.yaml:4: " "$TMP/b
 # --- the shipped example parses (its key path pointed at this test's key)
 sed "s#/etc/zonegate/xfr.key#$TMP/tsig/tsig.conf#" "$SOURCE_ROOT/deploy/examples/gate.yaml" >"$TMP/example.yaml"
 ok "deploy/examples/gate.yaml passes gate conf-check" "$ZG" gate conf-check "$TMP/example.yaml"
+# the README's Knot example: signer and distribution primary configs are valid for this knotd
+mkdir -p "$TMP/example-lib"
+for c in knot-signer knot-dist; do
+	sed -e "s#/etc/zonegate/xfr.key#$TMP/tsig/tsig.conf#" -e "s#/run/knot-[a-z]*#$TMP/example-run#" \
+		-e "s#/var/lib/[a-z/-]*#$TMP/example-lib#" "$SOURCE_ROOT/deploy/examples/$c.conf" >"$TMP/$c.conf"
+	ok "deploy/examples/$c.conf passes knotc conf-check" knotc -c "$TMP/$c.conf" conf-check
+done
 ok "... and the top-level zonegate conf-check" "$ZG" conf-check "$TMP/example.yaml"
 "$ZG" conf-check "$TMP/bad.yaml" 2>"$TMP/bad3.err"
 ok "zonegate conf-check rejects the bad config with exit 2" eq "$?" 2
