@@ -55,7 +55,8 @@ static int load_side(const cli_verify_opts_t *o, const char *path, const char *o
 static int load_all(const cli_verify_opts_t *o, loaded_t *l)
 {
 	char msg[ZG_ERRMSG_LEN] = "";
-	zg_err_t ret = zg_zone_load(o->zone_path, o->origin, &l->zone, msg, sizeof(msg));
+	zg_err_t ret = zg_zone_load_threads(o->zone_path, o->origin, o->threads, &l->zone, msg,
+	                                    sizeof(msg));
 	if (ret != ZG_EOK) {
 		return fail(o, ret == ZG_EORIGIN ? "zone.origin" : "zone.parse",
 		            msg[0] ? msg : zg_strerror(ret));
