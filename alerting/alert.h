@@ -69,6 +69,9 @@ typedef struct {
 	zg_alert_sev_t severity_floor; /*!< every condition this verdict raises is at least this
 	                                *   severe (e.g. the XFR gate's expiry guard: critical);
 	                                *   0 (info, the default) changes nothing */
+	bool signer;                 /*!< with rep NULL: not a zone that could not be verified but
+	                              *   a signer that is stale or unreachable (class "signer",
+	                              *   error; the next verified version resolves it) */
 } zg_alert_verdict_t;
 
 /*! Per-route result of a delivery attempt, for the caller's log. */

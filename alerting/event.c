@@ -48,7 +48,9 @@ void zg_alert_classes_eval(const zg_alert_verdict_t *v, zg_alert_sev_t sev[ZG_AL
 	}
 	const zg_report_group_t *g = NULL;
 	size_t n = v->rep ? zg_report_groups(v->rep, &g) : 0;
-	if (v->rep == NULL) {
+	if (v->rep == NULL && v->signer) {
+		sev[ZG_ALERT_CL_SIGNER] = ZG_ALERT_SEV_ERROR;
+	} else if (v->rep == NULL) {
 		sev[ZG_ALERT_CL_UNVERIFIED] = ZG_ALERT_SEV_ERROR;
 	}
 	for (size_t i = 0; i < n; i++) {

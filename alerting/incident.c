@@ -234,7 +234,8 @@ zg_err_t zg_alert_incidents_apply(const zg_alert_conf_t *conf, const zg_alert_ve
 	zg_alert_sev_t sev[ZG_ALERT_NCLASSES];
 	zg_alert_classes_eval(v, sev);
 	if (v->rep == NULL) {
-		return process(&c, zone_key, ZG_ALERT_CL_UNVERIFIED, sev[ZG_ALERT_CL_UNVERIFIED]);
+		zg_alert_class_t cls = v->signer ? ZG_ALERT_CL_SIGNER : ZG_ALERT_CL_UNVERIFIED;
+		return process(&c, zone_key, cls, sev[cls]);
 	}
 	for (int i = 0; i < ZG_ALERT_NCLASSES; i++) {
 		zg_err_t ret = process(&c, zone_key, (zg_alert_class_t)i, sev[i]);

@@ -103,6 +103,18 @@ void gate_alert_unverified(gate_zone_t *z, const char *file, const char *why)
 	record(z, &v, false);
 }
 
+/* The signer is stale or unreachable: class signer, once until it produces a new serial. */
+void gate_alert_stale(gate_zone_t *z, const char *msg)
+{
+	if (z->alert == NULL || z->stale_alerted) {
+		return;
+	}
+	z->stale_alerted = true;
+	zg_alert_verdict_t v = { .zone = z->origin, .file = z->dist_file, .error_id = "gate.stale",
+		                 .error_msg = msg, .now_ms = zg_alert_now_ms(), .signer = true };
+	record(z, &v, false);
+}
+
 void gate_alert_expiry(gate_zone_t *z, const char *msg)
 {
 	if (z->alert == NULL || (z->expiry_alerted && z->expiry_serial == z->candidate)) {

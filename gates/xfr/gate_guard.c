@@ -47,17 +47,20 @@ void gate_stale_answered(gate_zone_t *z, uint32_t soa, bool fresh)
 {
 	int64_t now = gate_wall_now();
 	if (fresh || z->last_new == 0) {
+		z->stale_alerted = false; /* a new staleness alerts again; the verdict resolves this */
 		z->last_new = now;
 		gate_state_meta(z, "last_new", now);
 	}
 	z->last_contact = now;
 	gate_state_meta(z, "last_contact", now);
 	if (z->stale_s > 0 && now - z->last_new > (int64_t)z->stale_s) {
-		char d[64], at[64];
+		char d[64], at[64], msg[256];
 		gate_fmt_duration(now - z->last_new, d, sizeof(d));
-		gate_log(LOG_WARNING, z->origin, "stale: the signer has produced no new serial for %s "
-		         "(still %u, the last new one came %s)", d, soa, cli_time_str((uint64_t)z->last_new, at,
-		                                                          sizeof(at)));
+		snprintf(msg, sizeof(msg), "stale: the signer has produced no new serial for %s (still "
+		         "%u, the last new one came %s)", d, soa,
+		         cli_time_str((uint64_t)z->last_new, at, sizeof(at)));
+		gate_log(LOG_WARNING, z->origin, "%s", msg);
+		gate_alert_stale(z, msg);
 	}
 }
 
@@ -66,10 +69,11 @@ void gate_stale_unreachable(gate_zone_t *z, const char *err)
 {
 	int64_t now = gate_wall_now();
 	if (z->stale_s > 0 && z->last_contact > 0 && now - z->last_contact > (int64_t)z->stale_s) {
-		char d[64];
+		char d[64], msg[1024];
 		gate_fmt_duration(now - z->last_contact, d, sizeof(d));
-		gate_log(LOG_WARNING, z->origin, "stale: the signer has not answered for %s: %s", d,
-		         err);
+		snprintf(msg, sizeof(msg), "stale: the signer has not answered for %s: %s", d, err);
+		gate_log(LOG_WARNING, z->origin, "%s", msg);
+		gate_alert_stale(z, msg);
 		return;
 	}
 	gate_log(LOG_WARNING, z->origin, "SOA check: %s", err);

@@ -54,6 +54,7 @@ typedef struct {
 	struct sqlite3 *db;          /* gate_state.c */
 	int ctl_fd;                  /* control socket STATE_DIR/control.sock owned here; -1 none */
 	bool expiry_alerted;         /* the critical expiry alert went out for expiry_serial */
+	bool stale_alerted;          /* the staleness alert went out (until a new serial comes) */
 	uint32_t expiry_serial;
 	zg_report_t *held_rep;       /* report of the passing candidate kept back (for its alert) */
 	/* incremental verification (verifier/incremental.h): the served version and what its
@@ -223,6 +224,8 @@ void gate_alert_verdict(gate_zone_t *z, const zg_report_t *rep, const char *file
 void gate_alert_unverified(gate_zone_t *z, const char *file, const char *why);
 /* the expiry guard went critical for the blocked candidate: once per candidate serial */
 void gate_alert_expiry(gate_zone_t *z, const char *msg);
+/* the signer is stale or unreachable: once, until it produces a new serial (class signer) */
+void gate_alert_stale(gate_zone_t *z, const char *msg);
 
 /* gate_daemon.c */
 /* init: create the state database even though a version is already served (adopt it) */

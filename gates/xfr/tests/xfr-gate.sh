@@ -333,6 +333,10 @@ ok "(g) alert: the critical expiry guard raises a critical alert (webhook open, 
 	wait_until 15 expiry_open
 ok "(g) staleness: no new serial for 27 days" \
 	grep -qE "warning: \[test\.\] stale: the signer has produced no new serial for 27d " "$TMP/gate2.log"
+stale_alerts() { hooks 'select(.error.id == "gate.stale") | [.event, .class, .severity, (.summary | test("no new serial for 27d"))]'; }
+stale_open() { [ "$(stale_alerts)" = '["open","signer","error",true]' ]; }
+ok "(g) alert: staleness opens the zone's signer incident (webhook open, gate.stale, error)" \
+	wait_until 15 stale_open
 ok "(g) serial 5 was not transferred again" bash -c "! grep -qE 'IXFR|AXFR|blocked, keeping' '$TMP/gate2.log'"
 stop_gate
 ok "(g) gate exits 0" eq "$?" 0
@@ -341,8 +345,8 @@ knotc -c "$TMP/signer/knot.conf" stop >/dev/null
 run_gate "$TMP/gate3.log" "+$((30 * 86400))"
 ok "(h) staleness: the signer has not answered for 3 days" \
 	wait_for 10 grep -qE "warning: \[test\.\] stale: the signer has not answered for 3d " "$TMP/gate3.log"
-ok "(h) the guard runs at every retry, but alerts at most once per gate start" \
-	bash -c "[ \$(grep -c 'critical: \[test\.\] expiry guard' '$TMP/gate3.log') -ge 1 ] && [ \$(grep -c 'alert: ' '$TMP/gate3.log') -le 1 ]"
+ok "(h) the guard and the staleness check run at every retry, but alert at most once each" \
+	bash -c "[ \$(grep -c 'critical: \[test\.\] expiry guard' '$TMP/gate3.log') -ge 1 ] && [ \$(grep -c 'alert: ' '$TMP/gate3.log') -le 2 ]"
 stop_gate
 # --- (j) control: approve the blocked serial 5, hold/resume, a non-operator is refused
 start_knotd "$TMP/signer"
@@ -376,6 +380,8 @@ ok "(j) alert: serial 6, handed over at resume, resolves the open incidents" \
 	wait_until 15 bash -c "jq -e 'select(.path == \"/hook\") | .body | fromjson | select(.event == \"resolve\" and .serial == 2026010106)' '$RLOG' >/dev/null"
 ok "(j) ... the approval of the blocked serial 5 resolved nothing" \
 	eq "$(hooks 'select(.event == "resolve" and .serial == 2026010105) | .event')" ""
+ok "(j) ... serial 6 resolves the signer's staleness incident too" \
+	eq "$(hooks 'select(.event == "resolve" and .class == "signer") | .serial')" 2026010106
 "$ZG" gate status --config "$TMP/gate.yaml" >"$TMP/st4" 2>&1
 ok "(j) status: hold: no, served 6" bash -c "grep -qx '  hold: no' '$TMP/st4' && grep -qx '  served serial: 2026010106' '$TMP/st4'"
 ok "(j) audit: hold and resume by root" \
