@@ -39,20 +39,7 @@ require knotd knotc kdig keymgr softhsm2-util prometheus-alertmanager curl jq py
 	"$SOFTHSM_MODULE" "$ZG" "${P11TOOL:?}"
 
 # four free ports (TCP and UDP), chosen by the kernel
-read -r P_SIGNER P_GATE P_DIST P_SEC < <(python3 - <<'PY'
-import socket
-ports, socks = [], []
-while len(ports) < 4:
-    t = socket.socket(); t.bind(("127.0.0.1", 0)); p = t.getsockname()[1]
-    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        u.bind(("127.0.0.1", p))
-    except OSError:
-        t.close(); continue
-    socks += [t, u]; ports.append(p)
-print(*ports)
-PY
-)
+read -r P_SIGNER P_GATE P_DIST P_SEC < <(free_ports 4)
 daemon() { # daemon NAME CMD...: in its own session, PID in TMP/NAME.pid (stopped by cleanup)
 	local n=$1
 	shift
@@ -60,12 +47,6 @@ daemon() { # daemon NAME CMD...: in its own session, PID in TMP/NAME.pid (stoppe
 	echo $! >"$TMP/$n.pid"
 	HSM_PIDFILES+=("$TMP/$n.pid")
 }
-serial_at() { # serial_at PORT
-	kdig @127.0.0.1 -p "$1" test. SOA +tcp +short +time=1 +retry=0 -k "$TMP/tsig/kdig" 2>/dev/null |
-		awk 'NF>=7 { print $3; exit }'
-}
-serial_is() { [ "$(serial_at "$1")" = "$2" ]; }
-serial_above() { local s; s=$(serial_at "$1"); [ -n "$s" ] && [ "$s" -gt "$2" ]; }
 
 # --- TSIG key shared by all hops
 mkdir -p "$TMP"/{tsig,signer/zones,signer/db,dist/zones,dist/db,sec/zones,sec/db,state,am}

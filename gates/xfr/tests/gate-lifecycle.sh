@@ -18,6 +18,7 @@
 set -u
 . "${SOURCE_ROOT:?}/tests/lib.sh"
 . "$SOURCE_ROOT/gates/xfr/tests/lib-chain.sh"
+WAIT_STEP=0.02 # kills land at chosen points: poll the logs often
 ZG=${ZONEGATE:?}
 N=${GATE_NAMES:-10000}
 for t in knotd knotc kdig keymgr ldns-keygen ldns-signzone python3; do
@@ -52,37 +53,7 @@ cleanup() {
 trap cleanup EXIT
 T_LOG=$TMP/tap.log
 
-read -r P_SIGNER P_GATE P_DIST P_SEC < <(python3 - <<'PY'
-import socket
-ports, socks = [], []
-while len(ports) < 4:
-    t = socket.socket(); t.bind(("127.0.0.1", 0)); p = t.getsockname()[1]
-    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        u.bind(("127.0.0.1", p))
-    except OSError:
-        t.close(); continue
-    socks += [t, u]; ports.append(p)
-print(*ports)
-PY
-)
-wait_for() { # wait_for SECONDS CMD...
-	local end=$((SECONDS + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ "$SECONDS" -lt "$end" ] || return 1
-		sleep 0.02
-	done
-}
-serial_at() { # serial_at PORT
-	kdig @127.0.0.1 -p "$1" test. SOA +tcp +short +time=1 +retry=0 -k "$TMP/tsig/kdig" 2>/dev/null |
-		awk 'NF>=7 { print $3; exit }'
-}
-serial_is() { [ "$(serial_at "$1")" = "$2" ]; }
-start_knotd() { # start_knotd DIR
-	setsid knotd -c "$1/knot.conf" >>"$1/knotd.log" 2>&1 </dev/null &
-	PIDS+=($!)
-}
+read -r P_SIGNER P_GATE P_DIST P_SEC < <(free_ports 4)
 
 mkdir -p "$TMP"/{tsig,keys,signer/zones,signer/db,dist/zones,dist/db,sec/zones,sec/db,state,state2}
 keymgr -t xfr-key hmac-sha256 >"$TMP/tsig/tsig.conf"

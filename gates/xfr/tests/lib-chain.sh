@@ -1,6 +1,41 @@
 # shellcheck shell=bash
-# lib-chain.sh -- knotd configs of the gate tests' chain (sourced; needs $TMP with tsig/tsig.conf):
-#   signer -> zonegate gate -> distribution primary (dist_conf) -> secondary (secondary_conf)
+# lib-chain.sh -- what the gate tests share (sourced; needs $TMP with tsig/tsig.conf and tsig/kdig):
+#   signer -> zonegate gate -> distribution primary (dist_conf) -> secondary (secondary_conf),
+#   free ports, waiting, serials of zone test. by TSIG-signed SOA queries, knotd start.
+
+free_ports() { # free_ports N: N ports free for both TCP and UDP on 127.0.0.1, chosen by the kernel
+	python3 - "$1" <<'PY'
+import socket, sys
+ports, socks = [], []
+while len(ports) < int(sys.argv[1]):
+    t = socket.socket(); t.bind(("127.0.0.1", 0)); p = t.getsockname()[1]
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        u.bind(("127.0.0.1", p))
+    except OSError:
+        t.close(); continue
+    socks += [t, u]; ports.append(p)
+print(*ports)
+PY
+}
+wait_for() { # wait_for SECONDS CMD...: until CMD succeeds, or fail after SECONDS
+	local end=$((SECONDS + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep "${WAIT_STEP:-0.05}" # a test may poll faster
+	done
+}
+serial_at() { # serial_at PORT: SOA serial of test. there (TSIG), empty if no answer
+	kdig @127.0.0.1 -p "$1" test. SOA +tcp +short +time=1 +retry=0 -k "$TMP/tsig/kdig" 2>/dev/null |
+		awk 'NF>=7 { print $3; exit }'
+}
+serial_is() { [ "$(serial_at "$1")" = "$2" ]; }
+serial_above() { local s; s=$(serial_at "$1"); [ -n "$s" ] && [ "$s" -gt "$2" ]; }
+start_knotd() { # start_knotd DIR: knotd -c DIR/knot.conf in its own session, PID in PIDS
+	setsid knotd -c "$1/knot.conf" >>"$1/knotd.log" 2>&1 </dev/null &
+	PIDS+=($!)
+}
 
 knot_head() { # knot_head DIR PORT: server, log, database, control, TSIG key include
 	cat <<CONF

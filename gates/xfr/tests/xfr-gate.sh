@@ -44,38 +44,8 @@ mkdir -p "$TMP/rcv"
 start_receiver "$TMP/rcv" || { echo "Bail out! receiver"; exit 1; }
 
 # four free ports (TCP and UDP), chosen by the kernel
-read -r P_SIGNER P_GATE P_DIST P_SEC < <(python3 - <<'PY'
-import socket
-ports, socks = [], []
-while len(ports) < 4:
-    t = socket.socket(); t.bind(("127.0.0.1", 0)); p = t.getsockname()[1]
-    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        u.bind(("127.0.0.1", p))
-    except OSError:
-        t.close(); continue
-    socks += [t, u]; ports.append(p)
-print(*ports)
-PY
-)
+read -r P_SIGNER P_GATE P_DIST P_SEC < <(free_ports 4)
 
-wait_for() { # wait_for SECONDS CMD...
-	local end=$((SECONDS + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ "$SECONDS" -lt "$end" ] || return 1
-		sleep 0.1
-	done
-}
-serial_at() { # serial_at PORT
-	kdig @127.0.0.1 -p "$1" test. SOA +tcp +short +time=1 +retry=0 -k "$TMP/tsig/kdig" 2>/dev/null |
-		awk 'NF>=7 { print $3; exit }'
-}
-serial_is() { [ "$(serial_at "$1")" = "$2" ]; }
-start_knotd() { # start_knotd DIR
-	setsid knotd -c "$1/knot.conf" >>"$1/knotd.log" 2>&1 </dev/null &
-	PIDS+=($!)
-}
 
 # --- TSIG: the real key and one with the same name and another secret
 mkdir -p "$TMP"/{tsig,wrong,keys,signer/zones,signer/db,dist/zones,dist/db,sec/zones,sec/db,state}
