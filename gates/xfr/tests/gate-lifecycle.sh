@@ -305,7 +305,7 @@ S=1002
 kill_at() { # kill_at HOW SERIAL: publish SERIAL and kill -9 the gate (and its hook) as HOW says
 	case $1 in
 	transfer) wait_for 30 logged "transfer of serial $2 from" ;;
-	verify) wait_for 30 logged "AXFR of serial $2 done" ;;
+	verify) wait_for 30 logged "\(AXFR of serial $2 done\|IXFR [0-9]* -> $2 applied\)" ;;
 	hook) wait_for 30 test -e "$TMP/hook.ran" ;;
 	random) wait_for 30 logged "transfer of serial $2 from" && sleep "$(awk -v r=$RANDOM 'BEGIN { printf "%.2f", r % 200 / 100 }')" ;;
 	esac
@@ -317,7 +317,9 @@ kill_at() { # kill_at HOW SERIAL: publish SERIAL and kill -9 the gate (and its h
 landed() { # landed HOW SERIAL
 	case $1 in
 	transfer) grep -q "transfer of serial $2 from" "$TMP/at-kill.log" && ! grep -q "AXFR of serial $2 done" "$TMP/at-kill.log" ;;
-	verify | gate-verdict) grep -q "AXFR of serial $2 done" "$TMP/at-kill.log" && ! grep -q "serial $2 passed" "$TMP/at-kill.log" && complete "$GOOD" ;;
+	verify | gate-verdict) # transferred (whole or as a diff), not yet passed
+		grep -qE "AXFR of serial $2 done|IXFR [0-9]+ -> $2 applied" "$TMP/at-kill.log" &&
+			! grep -q "serial $2 passed" "$TMP/at-kill.log" && complete "$GOOD" ;;
 	install-temp) complete "$GOOD" && ls "$TMP/dist/zones" | grep -qE '^test\.zone\.tmp\.[0-9]+$' ;;
 	hook | gate-installed) complete "$2" && ! grep -q "serial $2 passed" "$TMP/at-kill.log" ;;
 	*) true ;;
