@@ -295,7 +295,7 @@ one_of() { # one_of VALUE CHOICES...
 }
 dead() { # dead PID: gone, or a zombie not waited for yet
 	local st
-	st=$(ps -o stat= -p "$1" 2>/dev/null)
+	st=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) # not ps: procps may be absent
 	[ -z "$st" ] || [ "${st:0:1}" = Z ]
 }
 dbq() { python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$TMP/state/gate.db" "$1"; }
