@@ -17,6 +17,12 @@ enum cli_exit {
 
 #define CLI_MAX_TOKENS 8
 
+/* Called by cli_verify_run with the loaded zone and prev (NULL: none) before verification; it
+ * supplies the key history behind rollover.* timing (*h freed by the caller). Non-zero: the zone
+ * cannot be verified, msg says why. */
+typedef int (*cli_history_fn)(void *arg, const zg_zone_t *zone, const zg_zone_t *prev,
+                              zg_key_history_t **h, size_t *n, char *msg, size_t msglen);
+
 typedef struct {
 	const char *zone_path;
 	const char *origin;
@@ -39,6 +45,9 @@ typedef struct {
 	const char *then_cmd;                   /* --then CMD */
 	const char *quarantine_dir;             /* --quarantine DIR */
 	const char *state_dir;                  /* --state DIR */
+	bool state_init;                        /* --init: adopt DIST_FILE into a new state */
+	cli_history_fn history;                 /* set by publish --state; NULL: --prev alone */
+	void *history_arg;
 } cli_verify_opts_t;
 
 /* opts.c: 0 on success; on error a one-line message in err. */

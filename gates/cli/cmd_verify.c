@@ -171,17 +171,26 @@ static int verify_loaded(const cli_verify_opts_t *o, loaded_t *l, const zg_polic
 	progress_sink_t ps = { .base = { .progress = show_progress } };
 	clock_gettime(CLOCK_MONOTONIC, &ps.start);
 	ps.last = ps.start;
+	zg_key_history_t *hist = NULL;
+	size_t nhist = 0;
+	const zg_zone_t *zone = l->applied ? l->applied : l->zone;
+	if (o->history != NULL &&
+	    o->history(o->history_arg, zone, l->prev, &hist, &nhist, msg, sizeof(msg)) != 0) {
+		cli_hsm_candidates_free(hsm, nhsm);
+		return fail(o, "state", msg);
+	}
 	zg_memo_t *memo = l->applied ? zg_memo_new() : NULL;
 	zg_verify_opts_t vo = { .now = o->now, .policy = policy, .ds = l->ds, .prev = l->prev,
 	                        .unsigned_zone = l->unsig, .candidates = l->cands,
 	                        .extra_keys = hsm, .nextra_keys = nhsm,
 	                        .cross = o->cross_check ? zg_crypto_libdnssec() : NULL,
-	                        .threads = o->threads,
+	                        .threads = o->threads, .history = hist, .nhistory = nhist,
 	                        .sink = isatty(STDERR_FILENO) ? &ps.base : NULL,
 	                        .memo_in = l->memo, .memo_base = l->prev, .memo_out = memo };
 	double t0 = now_s();
 	zg_err_t ret = l->applied && memo == NULL ? ZG_ENOMEM :
-	               zg_verify(l->applied ? l->applied : l->zone, &vo, rep);
+	               zg_verify(zone, &vo, rep);
+	free(hist);
 	if (ps.shown) {
 		fputc('\n', stderr);
 	}
@@ -250,8 +259,8 @@ int cli_cmd_verify(int argc, char **argv)
 		cli_usage(stdout);
 		return CLI_EXIT_OK;
 	}
-	if (p == 0 && (o.to_path || o.then_cmd || o.quarantine_dir || o.state_dir)) {
-		snprintf(err, sizeof(err), "--to, --then, --quarantine and --state belong to "
+	if (p == 0 && (o.to_path || o.then_cmd || o.quarantine_dir || o.state_dir || o.state_init)) {
+		snprintf(err, sizeof(err), "--to, --then, --quarantine, --state and --init belong to "
 		         "zonegate publish");
 		p = -1;
 	}

@@ -69,7 +69,7 @@ int cli_parse_time(const char *s, uint64_t *out)
 enum {
 	OPT_DS = 256, OPT_PREV, OPT_TIME, OPT_UNSIGNED, OPT_POLICY, OPT_FORMAT, OPT_CAND, OPT_CROSS,
 	OPT_HSM_TOKEN, OPT_PIN_FILE, OPT_ALERT_CONFIG, OPT_ZONE, OPT_TO, OPT_THEN, OPT_QUARANTINE,
-	OPT_STATE, OPT_INCREMENTAL
+	OPT_STATE, OPT_INIT, OPT_INCREMENTAL
 };
 
 static const struct option LONG_OPTS[] = {
@@ -91,6 +91,7 @@ static const struct option LONG_OPTS[] = {
 	{ "then", required_argument, NULL, OPT_THEN },
 	{ "quarantine", required_argument, NULL, OPT_QUARANTINE },
 	{ "state", required_argument, NULL, OPT_STATE },
+	{ "init", no_argument, NULL, OPT_INIT },
 	{ "incremental", required_argument, NULL, OPT_INCREMENTAL },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -114,6 +115,7 @@ static int set_value(int c, const char *arg, cli_verify_opts_t *o, char *err, si
 	case OPT_THEN: o->then_cmd = arg; return 0;
 	case OPT_QUARANTINE: o->quarantine_dir = arg; return 0;
 	case OPT_STATE: o->state_dir = arg; return 0;
+	case OPT_INIT: o->state_init = true; return 0;
 	case OPT_INCREMENTAL:
 		o->zone_path = arg;
 		o->incremental = true;

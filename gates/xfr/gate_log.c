@@ -19,6 +19,13 @@ static const char *prio_name(int prio)
 	}
 }
 
+static const char *LOG_NAME = "zonegate gate";
+
+void gate_log_name(const char *name)
+{
+	LOG_NAME = name;
+}
+
 void gate_log(int prio, const char *zone, const char *fmt, ...)
 {
 	char msg[2048];
@@ -32,9 +39,9 @@ void gate_log(int prio, const char *zone, const char *fmt, ...)
 		}
 	}
 	if (zone != NULL) {
-		fprintf(stderr, "zonegate gate: %s: [%s] %s\n", prio_name(prio), zone, msg);
+		fprintf(stderr, "%s: %s: [%s] %s\n", LOG_NAME, prio_name(prio), zone, msg);
 	} else {
-		fprintf(stderr, "zonegate gate: %s: %s\n", prio_name(prio), msg);
+		fprintf(stderr, "%s: %s: %s\n", LOG_NAME, prio_name(prio), msg);
 	}
 	fflush(stderr);
 }

@@ -93,7 +93,7 @@ bool gate_state_is_blocked(gate_zone_t *z, uint32_t serial)
 }
 
 /* The served serial comes from the distribution file; the database adds its expiration. */
-static void load_served(gate_zone_t *z)
+void gate_state_sync_served(gate_zone_t *z)
 {
 	row_t r;
 	if (!z->has_served || row(z->db, SQL_SERVED, NULL, &r) != 0) {
@@ -115,7 +115,7 @@ static void load_served(gate_zone_t *z)
 int gate_state_load(gate_zone_t *z)
 {
 	row_t r;
-	load_served(z);
+	gate_state_sync_served(z);
 	if (row(z->db, SQL_LAST, NULL, &r) != 0) {
 		gate_log(LOG_ERR, z->origin, "state: cannot read: %s", sqlite3_errmsg(z->db));
 		return -1;

@@ -87,6 +87,7 @@ int gate_key_load(const char *path, knot_tsig_key_t *key, char *err, size_t errl
 
 /* gate_log.c: one line on stderr, zone in brackets; never secrets. */
 void gate_log(int prio, const char *zone, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void gate_log_name(const char *name); /* the line prefix, "zonegate gate" unless set */
 uint64_t gate_now_ms(void);
 /* Wall clock in UNIX seconds for the expiry guard, staleness and the state; the environment
  * variable ZONEGATE_GATE_NOW (UNIX seconds, or +SECONDS added to the clock) injects it in tests. */
@@ -125,6 +126,12 @@ void gate_listen_handle(gate_listen_t *l, int fd);
 /* SIGHUP: listen on the addresses of conf (a new config), reusing the sockets of addresses kept;
  * on error nothing changed. l keeps its conf pointer: the caller moves the new config there. */
 int gate_listen_reload(gate_listen_t *l, const gate_conf_t *conf, char *err, size_t errlen);
+
+/* gate_zone.c: a verification's outcome for the state and the log */
+/* one line naming the first error finding of a report ("no finding" for a pass) */
+void gate_report_first_finding(const zg_report_t *rep, char *buf, size_t size);
+/* the earliest RRSIG expiration over all keys; 0 when there is none */
+int64_t gate_report_expires(const zg_report_t *rep);
 
 /* gate_zone.c: one check of a zone: SOA, transfer, verify, install + reload or keep. */
 void gate_zone_init(gate_zone_t *z);
@@ -192,6 +199,9 @@ void gate_keys_print(gate_zone_t *z, FILE *out);  /* gate status: one line per k
 
 /* gate_status.c */
 int gate_state_load(gate_zone_t *z);
+/* the distribution file's serial (z->served) recorded as served if the database says otherwise
+ * (a stop between install and record): the key history catches up with what is served */
+void gate_state_sync_served(gate_zone_t *z);
 bool gate_state_is_blocked(gate_zone_t *z, uint32_t serial);
 bool gate_incident_open(const gate_zone_t *z);
 int gate_status(const char *config_path, FILE *out);

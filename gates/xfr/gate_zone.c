@@ -44,8 +44,7 @@ static int load_opt(const gate_zone_t *z, const char *path, zg_zone_t **out)
 	return 0;
 }
 
-/* One line naming the first error finding of a blocked report. */
-static void first_finding(const zg_report_t *rep, char *buf, size_t size)
+void gate_report_first_finding(const zg_report_t *rep, char *buf, size_t size)
 {
 	const zg_report_group_t *g = NULL;
 	size_t n = zg_report_groups(rep, &g);
@@ -70,10 +69,7 @@ static void write_report(const char *path, const zg_report_t *rep)
 	}
 }
 
-/* Verify cand like `zonegate verify --prev DIST [--ds] [--policy] [--time]`: 0 pass, 1 blocked,
- * 2 could not verify. The first finding goes to why. */
-/* The earliest RRSIG expiration over all keys; 0 when there is none. */
-static int64_t report_expires(const zg_report_t *rep)
+int64_t gate_report_expires(const zg_report_t *rep)
 {
 	const zg_report_key_t *k = NULL;
 	size_t n = zg_report_keys(rep, &k);
@@ -104,6 +100,8 @@ static unsigned cpus(void)
 	return n > 0 ? (unsigned)n : 1;
 }
 
+/* Verify cand like `zonegate verify --prev DIST [--ds] [--policy] [--time]`: 0 pass, 1 blocked,
+ * 2 could not verify. The first finding goes to why. */
 static int verify_candidate(gate_zone_t *z, const char *cand, const char *report,
                             int64_t *expires, zg_report_t **keep, char *why, size_t whylen)
 {
@@ -146,9 +144,9 @@ static int verify_candidate(gate_zone_t *z, const char *cand, const char *report
 	log_reuse(z, memo);
 	gate_keys_note(z, zone);
 	write_report(report, rep);
-	*expires = report_expires(rep);
+	*expires = gate_report_expires(rep);
 	rc = zg_report_verdict(rep) == ZG_VERDICT_PASS ? 0 : 1;
-	first_finding(rep, why, whylen);
+	gate_report_first_finding(rep, why, whylen);
 	*keep = rep; /* for the alert; the caller frees it */
 	rep = NULL;
 	if (rc == 0) { /* kept to become the served version when it is installed */
