@@ -204,6 +204,12 @@ ok "(a) ... verified against serial 1 in memory, every new signature verified" \
 axfr_count() { kdig @127.0.0.1 -p "$P_SIGNER" test. AXFR -k "$TMP/tsig/kdig" +noall +answer | grep -c .; }
 ok "the IXFR result has as many records as an AXFR of the signer" \
 	eq "$(($(axfr_count) - 1))" "$(grep -c . "$TMP/dist/zones/test.zone")"
+# downstream: the secondary's first transfer from the distribution primary is an AXFR, the next
+# one an IXFR (the primary keeps the differences of the files the gate installs)
+ok "(a) the secondary got serial 1 by AXFR from the distribution primary" \
+	grep -qE "\[test\.\] AXFR, incoming, remote 127\.0\.0\.1@$P_DIST.*finished" "$TMP/sec/knotd.log"
+ok "(a) ... and serial 2 by IXFR" \
+	grep -qE "\[test\.\] IXFR, incoming, remote 127\.0\.0\.1@$P_DIST.*finished" "$TMP/sec/knotd.log"
 ok "the gate was notified (no polling needed)" grep -q "NOTIFY from 127.0.0.1 accepted" "$TMP/gate.log"
 
 # --- (b) a broken serial is blocked; the secondary keeps serial 2
