@@ -108,28 +108,8 @@ policy:
     algorithm: ECDSAP256SHA256
     rrsig-lifetime: 14d
     rrsig-refresh: 7d
-acl:
-  - id: xfr
-    address: 127.0.0.1
-    key: xfr-key
-    action: transfer
-remote:
-  - id: gate
-    address: 127.0.0.1@$P_GATE
-    key: xfr-key
-zone:
-  - domain: test.
-    storage: "$TMP/signer/zones"
-    file: test.zone
-    zonefile-sync: -1
-    zonefile-load: difference-no-serial
-    journal-content: all
-    serial-policy: increment
-    dnssec-signing: on
-    dnssec-policy: pol
-    acl: xfr
-    notify: gate
 CONF
+	signer_tail "zonefile-load: difference-no-serial" "journal-content: all" "serial-policy: increment" "dnssec-signing: on" "dnssec-policy: pol"
 } >"$TMP/signer/knot.conf")
 dist_conf "$TMP/dist" "$P_DIST" "$P_SEC" >"$TMP/dist/knot.conf"
 secondary_conf "$TMP/sec" "$P_SEC" "$P_DIST" >"$TMP/sec/knot.conf"

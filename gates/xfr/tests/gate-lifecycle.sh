@@ -81,27 +81,7 @@ version 1001
 cp "$TMP/v1001.zone" "$TMP/signer/zones/test.zone"
 {
 	knot_head "$TMP/signer" "$P_SIGNER"
-	cat <<CONF
-acl:
-  - id: xfr
-    address: 127.0.0.1
-    key: xfr-key
-    action: transfer
-remote:
-  - id: gate
-    address: 127.0.0.1@$P_GATE
-    key: xfr-key
-zone:
-  - domain: test.
-    storage: "$TMP/signer/zones"
-    file: test.zone
-    zonefile-sync: -1
-    zonefile-load: whole
-    journal-content: none
-    semantic-checks: off
-    acl: xfr
-    notify: gate
-CONF
+	signer_tail "zonefile-load: whole" "journal-content: none" "semantic-checks: off"
 } >"$TMP/signer/knot.conf"
 dist_conf "$TMP/dist" "$P_DIST" "$P_SEC" >"$TMP/dist/knot.conf"
 secondary_conf "$TMP/sec" "$P_SEC" "$P_DIST" >"$TMP/sec/knot.conf"

@@ -56,6 +56,29 @@ include: "$TMP/tsig/tsig.conf"
 CONF
 }
 
+# signer_tail ZONE-OPTION...: the end of a signer's knot.conf (after knot_head and its own
+# sections): only the gate ($P_GATE, TSIG xfr-key) may transfer, the gate gets the NOTIFYs, zone
+# test. from DIR/zones/test.zone (DIR = $TMP/signer) with the given options ("key: value")
+signer_tail() {
+	cat <<CONF
+acl:
+  - id: xfr
+    address: 127.0.0.1
+    key: xfr-key
+    action: transfer
+remote:
+  - id: gate
+    address: 127.0.0.1@$P_GATE
+    key: xfr-key
+zone:
+  - domain: test.
+    storage: "$TMP/signer/zones"
+    file: test.zone
+    zonefile-sync: -1
+CONF
+	printf '    %s\n' "$@" "acl: xfr" "notify: gate"
+}
+
 # dist_conf DIR PORT SEC_PORT: serves the file the gate installs, NOTIFYs the secondary
 dist_conf() {
 	knot_head "$1" "$2"

@@ -88,27 +88,7 @@ ok "the broken version differs from its signed data" grep -q '192.0.2.99' "$TMP/
 cp "$TMP/v2026010101.zone" "$TMP/signer/zones/test.zone"
 {
 	knot_head "$TMP/signer" "$P_SIGNER"
-	cat <<CONF
-acl:
-  - id: xfr
-    address: 127.0.0.1
-    key: xfr-key
-    action: transfer
-remote:
-  - id: gate
-    address: 127.0.0.1@$P_GATE
-    key: xfr-key
-zone:
-  - domain: test.
-    storage: "$TMP/signer/zones"
-    file: test.zone
-    zonefile-sync: -1
-    zonefile-load: difference
-    journal-content: changes
-    semantic-checks: off
-    acl: xfr
-    notify: gate
-CONF
+	signer_tail "zonefile-load: difference" "journal-content: changes" "semantic-checks: off"
 } >"$TMP/signer/knot.conf"
 dist_conf "$TMP/dist" "$P_DIST" "$P_SEC" >"$TMP/dist/knot.conf"
 secondary_conf "$TMP/sec" "$P_SEC" "$P_DIST" >"$TMP/sec/knot.conf"
