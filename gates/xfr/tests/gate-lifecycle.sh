@@ -32,16 +32,7 @@ TMP=$(mktemp -d)
 PIDS=()
 GATE=
 cleanup() {
-	for p in "${PIDS[@]}"; do
-		kill -TERM "$p" 2>/dev/null
-	done
-	for p in "${PIDS[@]}"; do
-		for _ in $(seq 1 100); do
-			kill -0 "$p" 2>/dev/null || break
-			sleep 0.05
-		done
-		kill -KILL "$p" 2>/dev/null
-	done
+	stop_pids
 	if [ "$T_FAIL" -ne 0 ]; then
 		for f in "$TMP"/gate-*.log "$TMP/notify.log"; do
 			tail -n 30 "$f" 2>/dev/null | sed "s|^|# $(basename "$f"): |"

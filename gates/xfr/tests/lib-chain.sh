@@ -32,6 +32,19 @@ serial_at() { # serial_at PORT: SOA serial of test. there (TSIG), empty if no an
 }
 serial_is() { [ "$(serial_at "$1")" = "$2" ]; }
 serial_above() { local s; s=$(serial_at "$1"); [ -n "$s" ] && [ "$s" -gt "$2" ]; }
+stop_pids() { # stop_pids: SIGTERM to every PID in PIDS, SIGKILL to what still runs 5 s later
+	local p
+	for p in "${PIDS[@]}"; do
+		kill -TERM "$p" 2>/dev/null
+	done
+	for p in "${PIDS[@]}"; do
+		for _ in $(seq 1 100); do
+			kill -0 "$p" 2>/dev/null || break
+			sleep 0.05
+		done
+		kill -KILL "$p" 2>/dev/null
+	done
+}
 start_knotd() { # start_knotd DIR: knotd -c DIR/knot.conf in its own session, PID in PIDS
 	setsid knotd -c "$1/knot.conf" >>"$1/knotd.log" 2>&1 </dev/null &
 	PIDS+=($!)

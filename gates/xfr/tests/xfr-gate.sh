@@ -25,16 +25,7 @@ TMP=$(mktemp -d)
 PIDS=()
 cleanup() {
 	stop_receiver
-	for p in "${PIDS[@]}"; do
-		kill -TERM "$p" 2>/dev/null
-	done
-	for p in "${PIDS[@]}"; do
-		for _ in $(seq 1 100); do
-			kill -0 "$p" 2>/dev/null || break
-			sleep 0.05
-		done
-		kill -KILL "$p" 2>/dev/null
-	done
+	stop_pids
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
