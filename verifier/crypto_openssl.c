@@ -12,6 +12,7 @@
 #include <openssl/rsa.h>
 
 #include "verifier/crypto.h"
+#include "verifier/internal/crypto_thread.h"
 
 #define RSA_MIN_BITS 512  /* RFC 5702 6.1 test vector uses a 512-bit key */
 #define RSA_MAX_BITS 4096 /* RFC 3110 2 */
@@ -45,6 +46,8 @@ static const alg_desc_t ALGORITHMS[] = {
 struct zg_pubkey {
 	EVP_PKEY *pkey;
 	const EVP_MD *md; /* static OpenSSL digest, NULL for EdDSA */
+	EVP_MD *fetched;  /* md fetched once: hashing with it takes no lock (NULL: use md) */
+	uint64_t id;      /* names the key's per-thread verification contexts */
 	const alg_desc_t *desc;
 	uint8_t alg;
 	unsigned bits;
@@ -226,6 +229,8 @@ zg_err_t zg_pubkey_new(uint8_t alg, const uint8_t *key, size_t keylen, zg_pubkey
 	pk->desc = desc;
 	pk->alg = alg;
 	pk->md = desc->md != NULL ? desc->md() : NULL;
+	pk->fetched = pk->md != NULL ? EVP_MD_fetch(NULL, EVP_MD_get0_name(pk->md), NULL) : NULL;
+	pk->id = zg_thread_key_id();
 	pk->bits = desc->bits;
 	pk->siglen = desc->siglen;
 
@@ -250,6 +255,7 @@ void zg_pubkey_free(zg_pubkey_t *key)
 		return;
 	}
 	EVP_PKEY_free(key->pkey);
+	EVP_MD_free(key->fetched);
 	free(key);
 }
 
@@ -287,6 +293,41 @@ fail:
 	return ret;
 }
 
+/* RSA and ECDSA: the digest on the thread's context, then EVP_PKEY_verify on the thread's
+ * context for this key, set up once (the path of `openssl speed`). Same verdicts as
+ * EVP_DigestVerify: both end in the provider's verify over the digest. */
+static zg_err_t prehash_verify(const zg_pubkey_t *key, const uint8_t *data, size_t len,
+                               const uint8_t *sig, size_t siglen, bool *valid)
+{
+	EVP_MD_CTX *mctx = zg_thread_md_ctx();
+	EVP_PKEY_CTX *pctx = zg_thread_verify_ctx(key->id, key->pkey, key->fetched,
+	                                          key->desc->type == KEY_RSA);
+	if (mctx == NULL || pctx == NULL) {
+		return digest_verify(key, data, len, sig, siglen, valid);
+	}
+	uint8_t md[EVP_MAX_MD_SIZE];
+	unsigned mdlen = 0;
+	if (EVP_DigestInit_ex(mctx, key->fetched, NULL) != 1 ||
+	    EVP_DigestUpdate(mctx, data, len) != 1 || EVP_DigestFinal_ex(mctx, md, &mdlen) != 1) {
+		return ZG_ECRYPTO;
+	}
+	int ok = EVP_PKEY_verify(pctx, sig, siglen, md, mdlen);
+	if (ok < 0) {
+		return ZG_ECRYPTO;
+	}
+	*valid = (ok == 1);
+	return ZG_EOK;
+}
+
+static zg_err_t md_verify(const zg_pubkey_t *key, const uint8_t *data, size_t len,
+                          const uint8_t *sig, size_t siglen, bool *valid)
+{
+	if (key->fetched == NULL) {
+		return digest_verify(key, data, len, sig, siglen, valid);
+	}
+	return prehash_verify(key, data, len, sig, siglen, valid);
+}
+
 /* RFC 6605 4: r || s, each as long as the group order, to a DER ECDSA-Sig-Value. */
 static zg_err_t ecdsa_raw_to_der(const uint8_t *sig, size_t siglen, uint8_t **der, int *derlen)
 {
@@ -317,7 +358,7 @@ static zg_err_t ecdsa_verify(const zg_pubkey_t *key, const uint8_t *data, size_t
 	if (ret != ZG_EOK) {
 		return ret;
 	}
-	ret = digest_verify(key, data, len, der, (size_t)derlen, valid);
+	ret = md_verify(key, data, len, der, (size_t)derlen, valid);
 	OPENSSL_free(der);
 	return ret;
 }
@@ -336,7 +377,7 @@ zg_err_t zg_pubkey_verify(const zg_pubkey_t *key, const uint8_t *data, size_t le
 	}
 	zg_err_t ret = ZG_ECRYPTO;
 	switch (key->desc->type) {
-	case KEY_RSA: /* fall through: PKCS#1 v1.5, RFC 3110 3 / RFC 5702 3 */
+	case KEY_RSA: ret = md_verify(key, data, len, sig, siglen, valid); break; /* PKCS#1 v1.5 */
 	case KEY_EDDSA: ret = digest_verify(key, data, len, sig, siglen, valid); break;
 	case KEY_EC: ret = ecdsa_verify(key, data, len, sig, siglen, valid); break;
 	}
