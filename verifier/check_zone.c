@@ -83,13 +83,12 @@ static void check_occluded(zg_vctx_t *ctx)
 		if (!(nm->flags & (ZG_NAME_CUT | ZG_NAME_OCCLUDED))) {
 			continue;
 		}
-		bool named = nt > 0 && bsearch(&nm->owner, targets, nt, sizeof(*targets),
-		                               ptr_dname_cmp) != NULL;
 		for (uint32_t k = 0; k < nm->rrset_count; k++) {
 			const zg_rrset_t *s = &z->rrsets[nm->rrset_first + k];
 			bool addr = s->type == KNOT_RRTYPE_A || s->type == KNOT_RRTYPE_AAAA;
 			if (s->rr_count == 0 || (nm->flags & ZG_NAME_CUT && allowed_at_cut(s->type)) ||
-			    (nm->flags & ZG_NAME_OCCLUDED && addr && named)) {
+			    (nm->flags & ZG_NAME_OCCLUDED && addr && nt > 0 &&
+			     bsearch(&nm->owner, targets, nt, sizeof(*targets), ptr_dname_cmp))) {
 				continue;
 			}
 			zg_emit(ctx, ZG_F_ZONE_OCCLUDED, i, s->type, NULL,
