@@ -72,6 +72,11 @@ typedef struct {
 	bool signer;                 /*!< with rep NULL: not a zone that could not be verified but
 	                              *   a signer that is stale or unreachable (class "signer",
 	                              *   error; the next verified version resolves it) */
+	bool distribution;           /*!< with rep NULL: the distribution's reload (publish --then,
+	                              *   the XFR gate's reload hook) after installing a version
+	                              *   failed (error_msg set: class "distribution" at error) or
+	                              *   worked (error_msg NULL: resolves it). Verification
+	                              *   verdicts leave that class alone. */
 } zg_alert_verdict_t;
 
 /*! Per-route result of a delivery attempt, for the caller's log. */

@@ -50,6 +50,8 @@ void zg_alert_classes_eval(const zg_alert_verdict_t *v, zg_alert_sev_t sev[ZG_AL
 	size_t n = v->rep ? zg_report_groups(v->rep, &g) : 0;
 	if (v->rep == NULL && v->signer) {
 		sev[ZG_ALERT_CL_SIGNER] = ZG_ALERT_SEV_ERROR;
+	} else if (v->rep == NULL && v->distribution) {
+		sev[ZG_ALERT_CL_DISTRIBUTION] = v->error_msg ? ZG_ALERT_SEV_ERROR : ZG_ALERT_SEV_NONE;
 	} else if (v->rep == NULL) {
 		sev[ZG_ALERT_CL_UNVERIFIED] = ZG_ALERT_SEV_ERROR;
 	}
@@ -151,6 +153,9 @@ static void summary_text(const zg_alert_verdict_t *v, const zg_alert_event_info_
 		snprintf(buf, size, "%s%s %s: %s condition resolved", in->zone, serial,
 		         v->rep && zg_report_verdict(v->rep) == ZG_VERDICT_BLOCKED ? "verified" : "passes",
 		         zg_alert_class_name(in->cls));
+	} else if (v->rep == NULL && v->distribution) {
+		snprintf(buf, size, "%s passed and was installed, but distribution failed (%s): %.300s",
+		         in->zone, v->error_id ? v->error_id : "error", v->error_msg ? v->error_msg : "");
 	} else if (v->rep == NULL) {
 		snprintf(buf, size, "%s could not be verified (%s): %.300s", in->zone,
 		         v->error_id ? v->error_id : "error", v->error_msg ? v->error_msg : "");
@@ -173,7 +178,7 @@ static json_t *diag_json(const zg_alert_verdict_t *v)
 static const char *verdict_name(const zg_alert_verdict_t *v)
 {
 	if (v->rep == NULL) {
-		return "unverified";
+		return v->distribution ? "pass" : "unverified";
 	}
 	return zg_report_verdict(v->rep) == ZG_VERDICT_PASS ? "pass" : "blocked";
 }
@@ -215,7 +220,7 @@ static int add_verdict(json_t *o, const zg_alert_verdict_t *v, const zg_alert_ev
 	r |= set_new(o, "counts", counts_json(v->rep));
 	r |= set_new(o, "top_findings", top_json(v->rep, in->cls, resolve));
 	r |= set_new(o, "diagnosis", diag_json(v));
-	if (v->rep == NULL) {
+	if (v->rep == NULL && !resolve) { /* a resolve (a reload that worked) has no error */
 		json_t *e = json_object();
 		set_new(e, "id", json_string(v->error_id ? v->error_id : "error"));
 		set_new(e, "message", json_string(v->error_msg ? v->error_msg : ""));

@@ -13,7 +13,8 @@
 	X(ZG_ALERT_CL_CONTENT, "content") \
 	X(ZG_ALERT_CL_OTHER, "other") \
 	X(ZG_ALERT_CL_UNVERIFIED, "unverified") \
-	X(ZG_ALERT_CL_SIGNER, "signer")
+	X(ZG_ALERT_CL_SIGNER, "signer") \
+	X(ZG_ALERT_CL_DISTRIBUTION, "distribution")
 
 #define ZG_ALERT_CL_ENUM(name, str) name,
 typedef enum { ZG_ALERT_CLASSES(ZG_ALERT_CL_ENUM) ZG_ALERT_NCLASSES } zg_alert_class_t;

@@ -234,10 +234,15 @@ zg_err_t zg_alert_incidents_apply(const zg_alert_conf_t *conf, const zg_alert_ve
 	zg_alert_sev_t sev[ZG_ALERT_NCLASSES];
 	zg_alert_classes_eval(v, sev);
 	if (v->rep == NULL) {
-		zg_alert_class_t cls = v->signer ? ZG_ALERT_CL_SIGNER : ZG_ALERT_CL_UNVERIFIED;
+		zg_alert_class_t cls = v->signer         ? ZG_ALERT_CL_SIGNER
+		                       : v->distribution ? ZG_ALERT_CL_DISTRIBUTION
+		                                         : ZG_ALERT_CL_UNVERIFIED;
 		return process(&c, zone_key, cls, sev[cls]);
 	}
 	for (int i = 0; i < ZG_ALERT_NCLASSES; i++) {
+		if (i == ZG_ALERT_CL_DISTRIBUTION) {
+			continue; /* a verification says nothing of the servers' reload */
+		}
 		zg_err_t ret = process(&c, zone_key, (zg_alert_class_t)i, sev[i]);
 		if (ret != ZG_EOK) {
 			return ret;

@@ -263,7 +263,7 @@ zg_err_t zg_alert_metrics_update(const zg_alert_conf_t *conf, const zg_alert_ver
 	json_object_set_new(m, "zone", json_string(zone));
 	if (v->rep != NULL) {
 		fill_report(m, v);
-	} else {
+	} else if (!v->signer && !v->distribution) { /* those say nothing of a verification */
 		json_object_set_new(m, "verdict", json_string("unverified"));
 	}
 	zg_err_t ret = zg_alert_json_save(dir, name, m);

@@ -51,6 +51,29 @@ ok "a failing --then: exit 3" eq "$?" 3
 ok "failing --then: the new version is installed" same "$F" "$NEW"
 ok "failing --then: the old one is there for rollback" same "$F.prev" "$OLD"
 ok "failing --then: said on stderr" grep -q "then command failed" "$TMP/err"
+# a failing --then pages (class distribution) with --alert-config; the next pass resolves it
+cat >"$TMP/alert.yaml" <<YAML
+alerting:
+  spool: $TMP/spool
+  deliver: spool-only
+  routes:
+    - name: am
+      kind: alertmanager
+      url: http://127.0.0.1:9
+YAML
+# the spooled messages (deliver: spool-only: nothing is sent), oldest first
+events() { cat "$TMP"/spool/out/*.json 2>/dev/null | jq -sc 'sort_by(.created_ms) | map(.event | [.event, .class, .verdict, .error.id]) | add'; }
+A=$TMP/dist/alerted.zone
+pub --zone "$OLD" --to "$A" --alert-config "$TMP/alert.yaml"
+pub --zone "$NEW" --to "$A" --then "echo reload refused; exit 4" --alert-config "$TMP/alert.yaml"
+ok "failing --then with --alert-config: exit 3" eq "$?" 3
+ok "... one open alert of class distribution (publish.then, the version passed)" \
+	eq "$(events)" '["open","distribution","pass","publish.then"]'
+ok "... its summary names the command's status and output" \
+	jqe '.event.summary | test("distribution failed .*status 4: reload refused")' "$(ls "$TMP"/spool/out/*.json | head -n 1)"
+pub --zone "$FX/good/alg13-bind-nsec.zone" --to "$A" --then true --alert-config "$TMP/alert.yaml" --prev "$OLD"
+ok "the next pass with a working --then resolves it" \
+	eq "$(events)" '["open","distribution","pass","publish.then","resolve","distribution","pass",null]'
 pub --zone "$NEW" --to "$TMP/no-such-dir/x.zone"
 ok "an uninstallable target: exit 2" eq "$?" 2
 done_testing

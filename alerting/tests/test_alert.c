@@ -407,6 +407,40 @@ static void severity_floor_raises_the_condition_but_opens_nothing(void **state)
 	free(sp);
 }
 
+/* publish --then / the gate's reload hook: only a reload that works again resolves it */
+static void failed_reload_opens_distribution_until_a_reload_works(void **state)
+{
+	(void)state;
+	char *sp = make_spool();
+	zg_alert_conf_t c = conf_for(sp);
+	zg_alert_record_stats_t st;
+	char err[256];
+	zg_alert_verdict_t fail = { .zone = "example.", .file = "dist.zone",
+		                    .error_id = "gate.reload", .error_msg = "status 1",
+		                    .now_ms = 1000, .distribution = true };
+	zg_alert_sev_t sev[ZG_ALERT_NCLASSES];
+	zg_alert_classes_eval(&fail, sev);
+	assert_int_equal(sev[ZG_ALERT_CL_DISTRIBUTION], ZG_ALERT_SEV_ERROR);
+	assert_int_equal(sev[ZG_ALERT_CL_UNVERIFIED], ZG_ALERT_SEV_NONE);
+	assert_int_equal(zg_alert_record(&c, &fail, NULL, &st, err, sizeof(err)), ZG_EOK);
+	assert_int_equal(st.opened, 5);
+	zg_report_t *good = verify_fixture("good/alg8-ldns-nsec3-zonemd.zone");
+	zg_alert_verdict_t pass = { .rep = good, .zone = "example.", .file = "x.zone",
+		                    .now_ms = 2000 };
+	assert_int_equal(zg_alert_record(&c, &pass, NULL, &st, err, sizeof(err)), ZG_EOK);
+	assert_int_equal(st.resolved, 0); /* a verification says nothing of the reload */
+	zg_alert_verdict_t worked = fail;
+	worked.error_msg = NULL;
+	worked.now_ms = 3000;
+	assert_int_equal(zg_alert_record(&c, &worked, NULL, &st, err, sizeof(err)), ZG_EOK);
+	assert_int_equal(st.resolved, 5);
+	assert_int_equal(zg_alert_record(&c, &worked, NULL, &st, err, sizeof(err)), ZG_EOK);
+	assert_int_equal(st.spooled, 0); /* nothing open: nothing to say */
+	zg_report_free(good);
+	rm_rf(sp);
+	free(sp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -424,6 +458,7 @@ int main(void)
 		cmocka_unit_test(next_serial_updates_and_older_serial_changes_nothing),
 		cmocka_unit_test(unverified_zone_opens_its_own_incident),
 		cmocka_unit_test(severity_floor_raises_the_condition_but_opens_nothing),
+		cmocka_unit_test(failed_reload_opens_distribution_until_a_reload_works),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -89,3 +89,6 @@ void cli_hsm_candidates_free(zg_candidate_key_t *keys, size_t n);
  * and never delays the block beyond spooling. */
 void cli_alert_verdict(const cli_verify_opts_t *o, const zg_report_t *rep);
 void cli_alert_unverified(const cli_verify_opts_t *o, const char *id, const char *msg);
+/* publish: the candidate of zone was installed and --then failed (msg says how; class
+ * distribution) or worked (msg NULL: resolves that incident) */
+void cli_alert_distribution(const cli_verify_opts_t *o, const char *zone, const char *msg);

@@ -174,6 +174,19 @@ void cli_alert_verdict(const cli_verify_opts_t *o, const zg_report_t *rep)
 	cli_alert_conf_free(&c);
 }
 
+void cli_alert_distribution(const cli_verify_opts_t *o, const char *zone, const char *msg)
+{
+	cli_alert_conf_t c;
+	if (o->alert_config == NULL || !load_conf(o, &c)) {
+		return;
+	}
+	zg_alert_verdict_t v = { .zone = zone, .file = o->zone_path, .error_id = "publish.then",
+		                 .error_msg = msg, .now_ms = zg_alert_now_ms(), .distribution = true };
+	/* msg NULL: the reload worked; resolves an open distribution incident, else spools nothing */
+	record(&c, &v, false);
+	cli_alert_conf_free(&c);
+}
+
 void cli_alert_unverified(const cli_verify_opts_t *o, const char *id, const char *msg)
 {
 	cli_alert_conf_t c;

@@ -56,16 +56,21 @@ static void quarantine(const cli_verify_opts_t *o, const zg_report_t *rep, char 
 	fprintf(stderr, "zonegate: publish: candidate quarantined as %s\n", dst);
 }
 
-static int run_then(const cli_verify_opts_t *o)
+/* A failing --then is said and alerted (class distribution: the servers may not serve the new
+ * version; the old one is there for rollback); the next one that works resolves it. */
+static int run_then(const cli_verify_opts_t *o, const zg_report_t *rep)
 {
-	char out[256];
+	char out[256], msg[1024];
 	int t = gate_hook_run(o->then_cmd, out, sizeof(out));
-	if (t != 0) {
-		fprintf(stderr, "zonegate: publish: --then command failed (status %d: %s); the "
-		        "previous version is %s.prev\n", t, out[0] ? out : "no output", o->to_path);
-		return CLI_EXIT_THEN_FAILED;
+	if (t == 0) {
+		cli_alert_distribution(o, zg_report_meta(rep)->zone, NULL);
+		return CLI_EXIT_OK;
 	}
-	return CLI_EXIT_OK;
+	snprintf(msg, sizeof(msg), "--then command failed (status %d: %s); the previous version is "
+	         "%s.prev", t, out[0] ? out : "no output", o->to_path);
+	fprintf(stderr, "zonegate: publish: %s\n", msg);
+	cli_alert_distribution(o, zg_report_meta(rep)->zone, msg);
+	return CLI_EXIT_THEN_FAILED;
 }
 
 /* Verified: rc and rep from cli_verify_run. A pass is recorded (with --state) before it is
@@ -87,7 +92,7 @@ static int install(cli_verify_opts_t *o, pub_state_t *st, const zg_report_t *rep
 		fprintf(stderr, "zonegate: publish: the key history in %s did not move forward; the next "
 		        "publish catches up from %s\n", o->state_dir, o->to_path);
 	}
-	return o->then_cmd != NULL ? run_then(o) : CLI_EXIT_OK;
+	return o->then_cmd != NULL ? run_then(o, rep) : CLI_EXIT_OK;
 }
 
 static int publish(cli_verify_opts_t *o, pub_state_t *st)

@@ -115,6 +115,19 @@ void gate_alert_stale(gate_zone_t *z, const char *msg)
 	record(z, &v, false);
 }
 
+/* After an install the reload hook failed (msg) or worked (msg NULL): the distribution class
+ * opens, or resolves when it is open. */
+void gate_alert_distribution(gate_zone_t *z, const char *msg)
+{
+	if (z->alert == NULL) {
+		return;
+	}
+	zg_alert_verdict_t v = { .zone = z->origin, .file = z->dist_file,
+		                 .error_id = "gate.reload", .error_msg = msg,
+		                 .now_ms = zg_alert_now_ms(), .distribution = true };
+	record(z, &v, false);
+}
+
 void gate_alert_expiry(gate_zone_t *z, const char *msg)
 {
 	if (z->alert == NULL || (z->expiry_alerted && z->expiry_serial == z->candidate)) {

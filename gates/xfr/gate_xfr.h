@@ -232,6 +232,8 @@ void gate_alert_verdict(gate_zone_t *z, const zg_report_t *rep, const char *file
                         const char *report);
 /* file could not be verified: why is "id: message" */
 void gate_alert_unverified(gate_zone_t *z, const char *file, const char *why);
+/* after an install the reload command failed (msg says how) or worked (msg NULL) */
+void gate_alert_distribution(gate_zone_t *z, const char *msg);
 /* the expiry guard went critical for the blocked candidate: once per candidate serial */
 void gate_alert_expiry(gate_zone_t *z, const char *msg);
 /* the signer is stale or unreachable: once, until it produces a new serial (class signer) */

@@ -196,12 +196,16 @@ int gate_zone_install(gate_zone_t *z, const char *cand, uint32_t serial, int64_t
 	char out[256];
 	int t = gate_hook_run(z->reload_cmd, out, sizeof(out));
 	if (t != 0) {
-		gate_log(LOG_ERR, z->origin, "serial %u installed, but the reload command failed "
+		char msg[GATE_PATH_MAX + 512];
+		snprintf(msg, sizeof(msg), "serial %u installed, but the reload command failed "
 		         "(status %d: %s); previous version in %s.prev", serial, t,
 		         out[0] ? out : "no output", z->dist_file);
+		gate_log(LOG_ERR, z->origin, "%s", msg);
+		gate_alert_distribution(z, msg);
 		return 1;
 	}
 	gate_log(LOG_NOTICE, z->origin, "serial %u %s, installed and reloaded", serial, what);
+	gate_alert_distribution(z, NULL);
 	return 0;
 }
 

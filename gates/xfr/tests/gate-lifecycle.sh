@@ -81,9 +81,16 @@ cat >"$TMP/reload-hook" <<HOOK
 #!/bin/sh
 touch "$TMP/hook.ran"
 [ ! -e "$TMP/hook.slow" ] || sleep 3
+[ ! -e "$TMP/hook.fail" ] || { echo "distribution refused"; exit 5; }
 exec knotc -c "$TMP/dist/knot.conf" zone-reload test.
 HOOK
 chmod +x "$TMP/reload-hook"
+# the exec alert route: one line per event, [event, class, error id]
+cat >"$TMP/alert-route" <<ROUTE
+#!/bin/sh
+jq -c '[.event, .class, .error.id]' >>"$TMP/alerts.log"
+ROUTE
+chmod +x "$TMP/alert-route"
 gate_yaml() { # gate_yaml REFRESH STALE [EXTRA-ZONE-YAML]: the gate's config on stdout
 	cat <<CONF
 gate:
@@ -213,7 +220,7 @@ ok "(b) READY=1 after every reload, refused or not (4 so far, and 1 at start)" \
 {
 	cat "$TMP/gate.orig.yaml"
 	printf 'alerting:\n  spool: %s/spool\n  metrics-file: %s/metrics.prom\n' "$TMP" "$TMP"
-	printf '  routes:\n    - name: log\n      kind: exec\n      command: [/bin/true]\n'
+	printf '  routes:\n    - name: log\n      kind: exec\n      command: [%s/alert-route]\n' "$TMP"
 } >"$TMP/gate.yaml"
 cp "$TMP/gate.yaml" "$TMP/gate.orig.yaml"
 kill -HUP "$GATE"
@@ -348,6 +355,25 @@ done
 ok "(d) a pass recorded before the kill was verified again before its hand-over" \
 	grep -q "passed before this gate started: verified again before the hand-over" "$TMP"/gate-*.log
 ok "(d) the restarts removed temp files left by the kills" grep -q "left by an interrupted run" "$TMP"/gate-*.log
+
+# --- (e) the reload hook fails: the version is installed, said in one line and alerted (class
+# distribution); passing versions do not resolve that, the next reload that works does
+alerted() { grep -qxF "$1" "$TMP/alerts.log" 2>/dev/null; }
+touch "$TMP/hook.fail"
+S=$((S + 1))
+ok "(e) signer publishes serial $S" publish "$S"
+ok "(e) the failing reload is one error line with its status and output" \
+	wait_for 60 logged "error: \[test\.\] serial $S installed, but the reload command failed (status 5: distribution refused)"
+ok "(e) ... and opens the zone's distribution incident (gate.reload)" \
+	wait_for 15 alerted '["open","distribution","gate.reload"]'
+rm -f "$TMP/hook.fail"
+S=$((S + 1))
+ok "(e) signer publishes serial $S" publish "$S"
+ok "(e) with the hook working again the secondary gets serial $S" wait_for 60 serial_is "$P_SEC" "$S"
+ok "(e) ... and the distribution incident resolves" \
+	wait_for 15 alerted '["resolve","distribution",null]'
+ok "(e) it was opened once and resolved once" \
+	eq "$(grep -c distribution "$TMP/alerts.log")" 2
 stop_gate
 ok "the last gate exits 0 on SIGTERM" eq "$?" 0
 ok "no sanitizer report in any gate log" bash -c "! grep -qE 'ERROR: (Address|Leak|UndefinedBehavior)Sanitizer|runtime error:' '$TMP'/gate-*.log"
