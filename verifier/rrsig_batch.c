@@ -28,24 +28,8 @@ typedef struct {
 	size_t merged;         /* under merge_lock: batches [0, merged) are in main and freed */
 	zg_diag_t *diag;       /* the run's diagnosis, merged into under merge_lock */
 	zg_err_t ret;          /* under merge_lock: the first batch's fatal error */
-	uint64_t done_rrsets;  /* under sink_lock: for progress */
-	pthread_mutex_t sink_lock;
-	zg_sink_t locked_sink; /* forwards to opts->sink under sink_lock */
+	uint64_t done_rrsets;  /* under main->locked's lock: for progress */
 } run_t;
-
-static run_t *RUN_OF_SINK(zg_sink_t *s)
-{
-	return (run_t *)((char *)s - offsetof(run_t, locked_sink));
-}
-
-static void locked_finding(zg_sink_t *s, const zg_finding_t *f)
-{
-	run_t *r = RUN_OF_SINK(s);
-	zg_sink_t *user = r->main->opts->sink;
-	pthread_mutex_lock(&r->sink_lock);
-	user->finding(user, f);
-	pthread_mutex_unlock(&r->sink_lock);
-}
 
 static zg_err_t batch_init(run_t *r, batch_t *b, uint32_t first, uint32_t last)
 {
@@ -56,7 +40,7 @@ static zg_err_t batch_init(run_t *r, batch_t *b, uint32_t first, uint32_t last)
 	b->ctx.keys = NULL;
 	zg_dynbuf_init(&b->ctx.buf, ZG_MAX_SIGNED_DATA);
 	bool sink = m->opts->sink != NULL && m->opts->sink->finding != NULL;
-	b->ctx.report = zg_report_new(&m->policy, sink ? &r->locked_sink : NULL);
+	b->ctx.report = zg_report_new(&m->policy, sink ? &m->locked->sink : NULL);
 	b->diag = zg_diag_new();
 	if (m->nkeys > 0 && (b->ctx.keys = calloc(m->nkeys, sizeof(zg_key_t))) != NULL) {
 		for (size_t k = 0; k < m->nkeys; k++) { /* shared read-only parts, zeroed stats */
@@ -88,10 +72,10 @@ static void progress(run_t *r, const batch_t *b)
 	if (user == NULL || user->progress == NULL) {
 		return;
 	}
-	pthread_mutex_lock(&r->sink_lock);
+	pthread_mutex_lock(&r->main->locked->lock);
 	r->done_rrsets += b->last - b->first;
 	user->progress(user, r->done_rrsets, r->main->zone->nrrsets);
-	pthread_mutex_unlock(&r->sink_lock);
+	pthread_mutex_unlock(&r->main->locked->lock);
 }
 
 static void merge_keys(zg_key_t *dst, const zg_key_t *src, size_t n)
@@ -182,7 +166,6 @@ static void run_free(run_t *r)
 	}
 	free(r->batches);
 	zg_diag_free(r->diag);
-	pthread_mutex_destroy(&r->sink_lock);
 	pthread_mutex_destroy(&r->merge_lock);
 }
 
@@ -190,8 +173,7 @@ static void run_free(run_t *r)
 static zg_err_t run_init(run_t *r, zg_vctx_t *ctx)
 {
 	uint32_t n = ctx->zone->nrrsets;
-	*r = (run_t){ .main = ctx, .proto = *ctx, .locked_sink = { .finding = locked_finding } };
-	pthread_mutex_init(&r->sink_lock, NULL);
+	*r = (run_t){ .main = ctx, .proto = *ctx };
 	pthread_mutex_init(&r->merge_lock, NULL);
 	atomic_init(&r->next, 0);
 	size_t nb = (n + BATCH_RRSETS - 1) / BATCH_RRSETS;

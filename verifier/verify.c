@@ -183,15 +183,24 @@ static zg_err_t run(zg_vctx_t *ctx)
 	zg_rollover_prepare(ctx);
 	zg_check_zone(ctx);
 	zg_check_keys(ctx);
+	zg_denial_task_t *denial = zg_denial_start(ctx);
 	zg_check_rrsigs(ctx);
 	zg_check_ds(ctx);
 	zg_check_rollover(ctx);
-	zg_check_nsec(ctx);
+	zg_denial_finish(ctx, denial);
 	zg_check_zonemd(ctx);
 	if (ctx->fatal == ZG_EOK) {
 		ctx->fatal = zg_report_set_keys(ctx->report, ctx->keys, ctx->nkeys);
 	}
 	return ctx->fatal;
+}
+
+static void locked_finding(zg_sink_t *s, const zg_finding_t *f)
+{
+	zg_locked_sink_t *l = (zg_locked_sink_t *)s;
+	pthread_mutex_lock(&l->lock);
+	l->user->finding(l->user, f);
+	pthread_mutex_unlock(&l->lock);
 }
 
 zg_err_t zg_verify(const zg_zone_t *zone, const zg_verify_opts_t *opts, zg_report_t **report)
@@ -206,9 +215,14 @@ zg_err_t zg_verify(const zg_zone_t *zone, const zg_verify_opts_t *opts, zg_repor
 		.policy = opts->policy ? *opts->policy : zg_policy_default(),
 		.now = (uint32_t)opts->now,
 	};
+	zg_locked_sink_t locked = { .sink = { .finding = locked_finding }, .user = opts->sink };
+	bool sink = opts->sink != NULL && opts->sink->finding != NULL;
+	ctx.locked = opts->sink != NULL ? &locked : NULL;
+	pthread_mutex_init(&locked.lock, NULL);
 	zg_dynbuf_init(&ctx.buf, ZG_MAX_SIGNED_DATA);
-	ctx.report = zg_report_new(&ctx.policy, opts->sink);
+	ctx.report = zg_report_new(&ctx.policy, sink ? &locked.sink : NULL);
 	zg_err_t ret = ctx.report ? run(&ctx) : ZG_ENOMEM;
+	pthread_mutex_destroy(&locked.lock);
 	zg_memo_end(&ctx);
 	free_keys(ctx.keys, ctx.nkeys);
 	free_keys(ctx.cands, ctx.ncands);

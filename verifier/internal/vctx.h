@@ -1,6 +1,7 @@
 /* vctx.h -- state shared by the check modules during one zg_verify() run. */
 #pragma once
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include "verifier/crypto.h"
@@ -31,11 +32,19 @@ typedef struct {
 
 typedef struct zg_diag zg_diag_t;
 
+/* The caller's sink behind one mutex: findings and progress come from several threads. */
+typedef struct {
+	zg_sink_t sink;   /* forwards findings to user under lock */
+	zg_sink_t *user;
+	pthread_mutex_t lock;
+} zg_locked_sink_t;
+
 typedef struct zg_vctx {
 	const zg_zone_t *zone;
 	const zg_verify_opts_t *opts;
 	zg_policy_t policy;
 	zg_report_t *report;
+	zg_locked_sink_t *locked; /* opts->sink behind a mutex (NULL: none): give it to reports */
 	uint32_t now;          /* evaluation time as a 32-bit serial-arithmetic time */
 	zg_key_t *keys;        /* apex DNSKEY RRset */
 	size_t nkeys;
@@ -94,6 +103,11 @@ void zg_rollover_unpublished(zg_vctx_t *ctx, const zg_rrset_t *s, const zg_key_t
 /* check_rollover.c: no DS matches now, but one matched a key of the previous version */
 bool zg_rollover_ds_orphaned(const zg_vctx_t *ctx, const zg_zone_t *dz, const zg_rrset_t *ds);
 void zg_check_nsec3(zg_vctx_t *ctx);     /* check_nsec3.c: nsec3.* (RFC 5155) */
+/* denial_task.c: zg_check_nsec() on its own thread beside the signature checks (threads > 1),
+ * into its own report, merged by zg_denial_finish() where zg_check_nsec() would have run */
+typedef struct zg_denial_task zg_denial_task_t;
+zg_denial_task_t *zg_denial_start(zg_vctx_t *ctx); /* NULL: zg_denial_finish() runs it */
+void zg_denial_finish(zg_vctx_t *ctx, zg_denial_task_t *task);
 
 /* memo.c: set up reuse (after the keys are loaded), and record the run's stats at the end */
 zg_err_t zg_memo_begin(zg_vctx_t *ctx);
