@@ -183,15 +183,15 @@ static void host_text(const struct sockaddr_storage *ss, char *buf, size_t size)
 	}
 }
 
-static gate_zone_t *find_zone(gate_listen_t *l, const knot_pkt_t *q)
+static gate_zone_t *find_zone(gate_conf_t *conf, const knot_pkt_t *q)
 {
 	char name[1024];
 	if (knot_dname_to_str(name, knot_pkt_qname(q), sizeof(name)) == NULL) {
 		return NULL;
 	}
-	for (size_t i = 0; i < l->conf->nzones; i++) {
-		if (strcasecmp(l->conf->zones[i].origin, name) == 0) {
-			return &l->conf->zones[i];
+	for (size_t i = 0; i < conf->nzones; i++) {
+		if (strcasecmp(conf->zones[i].origin, name) == 0) {
+			return &conf->zones[i];
 		}
 	}
 	return NULL;
@@ -244,8 +244,8 @@ static uint8_t refuse_xfr(const gate_zone_t *z, const knot_pkt_t *q,
 	return KNOT_RCODE_REFUSED;
 }
 
-/* The answer to one query in q; its wire goes to resp (caller frees). NULL: no answer. */
-static knot_pkt_t *answer(gate_listen_t *l, knot_pkt_t *q, const struct sockaddr_storage *from)
+knot_pkt_t *gate_notify_answer(gate_conf_t *conf, knot_pkt_t *q,
+                               const struct sockaddr_storage *from)
 {
 	if (knot_pkt_parse(q, 0) != KNOT_EOK || knot_wire_get_qr(q->wire)) {
 		return NULL;
@@ -255,7 +255,7 @@ static knot_pkt_t *answer(gate_listen_t *l, knot_pkt_t *q, const struct sockaddr
 		knot_pkt_free(resp);
 		return NULL;
 	}
-	gate_zone_t *z = find_zone(l, q);
+	gate_zone_t *z = find_zone(conf, q);
 	bool sign = false;
 	uint8_t rcode = KNOT_RCODE_NOTAUTH;
 	uint16_t qtype = knot_pkt_qtype(q);
@@ -289,7 +289,7 @@ static void handle_udp(gate_listen_t *l, int fd)
 		return;
 	}
 	knot_pkt_t *q = knot_pkt_new(buf, (uint16_t)n, NULL);
-	knot_pkt_t *resp = q == NULL ? NULL : answer(l, q, &from);
+	knot_pkt_t *resp = q == NULL ? NULL : gate_notify_answer(l->conf, q, &from);
 	if (resp != NULL) {
 		sendto(fd, resp->wire, resp->size, 0, (struct sockaddr *)&from, flen);
 	}
@@ -326,7 +326,7 @@ static void handle_tcp(gate_listen_t *l, int lfd)
 	if (read_all(fd, hdr, 2) == 0 && (len = (size_t)hdr[0] << 8 | hdr[1]) <= sizeof(buf) &&
 	    len >= KNOT_WIRE_HEADER_SIZE && read_all(fd, buf, len) == 0) {
 		knot_pkt_t *q = knot_pkt_new(buf, (uint16_t)len, NULL);
-		knot_pkt_t *resp = q == NULL ? NULL : answer(l, q, &from);
+		knot_pkt_t *resp = q == NULL ? NULL : gate_notify_answer(l->conf, q, &from);
 		if (resp != NULL) {
 			uint8_t out[2] = { (uint8_t)(resp->size >> 8), (uint8_t)resp->size };
 			if (write(fd, out, 2) == 2 && write(fd, resp->wire, resp->size) < 0) {

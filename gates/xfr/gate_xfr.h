@@ -121,6 +121,11 @@ int gate_listen_open(gate_conf_t *conf, gate_listen_t **out, char *err, size_t e
 void gate_listen_close(gate_listen_t *l);
 /* pollfd array of the listeners */
 size_t gate_listen_fds(const gate_listen_t *l, int *fds, size_t max);
+/* The answer to the message in q (a NOTIFY of a configured zone from its signer with its key:
+ * NOERROR, signed, the zone marked due; anything else refused, one log line); the caller frees
+ * it. NULL: no answer (unparsable, or a response). */
+knot_pkt_t *gate_notify_answer(gate_conf_t *conf, knot_pkt_t *q,
+                               const struct sockaddr_storage *from);
 /* handle readable fd: answers per RFC 1996 and marks the zone due */
 void gate_listen_handle(gate_listen_t *l, int fd);
 /* SIGHUP: listen on the addresses of conf (a new config), reusing the sockets of addresses kept;
