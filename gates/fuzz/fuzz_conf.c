@@ -11,10 +11,16 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static char path[64];
+
+static void remove_input(void)
+{
+	unlink(path);
+}
+
 /* The parsers read files: one temp file per process, rewritten for every input. */
 static const char *input_file(const uint8_t *data, size_t size)
 {
-	static char path[64];
 	if (path[0] == '\0') {
 		snprintf(path, sizeof(path), "/tmp/zg-fuzz-conf.XXXXXX");
 		int fd = mkstemp(path);
@@ -22,6 +28,7 @@ static const char *input_file(const uint8_t *data, size_t size)
 			abort();
 		}
 		close(fd);
+		atexit(remove_input);
 	}
 	FILE *f = fopen(path, "wb");
 	if (f == NULL || fwrite(data, 1, size, f) != size || fclose(f) != 0) {
