@@ -11,30 +11,30 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char path[64];
+static char input_path[64];
 
 static void remove_input(void)
 {
-	unlink(path);
+	unlink(input_path);
 }
 
 /* The parsers read files: one temp file per process, rewritten for every input. */
 static const char *input_file(const uint8_t *data, size_t size)
 {
-	if (path[0] == '\0') {
-		snprintf(path, sizeof(path), "/tmp/zg-fuzz-conf.XXXXXX");
-		int fd = mkstemp(path);
+	if (input_path[0] == '\0') {
+		snprintf(input_path, sizeof(input_path), "/tmp/zg-fuzz-conf.XXXXXX");
+		int fd = mkstemp(input_path);
 		if (fd < 0) {
 			abort();
 		}
 		close(fd);
 		atexit(remove_input);
 	}
-	FILE *f = fopen(path, "wb");
+	FILE *f = fopen(input_path, "wb");
 	if (f == NULL || fwrite(data, 1, size, f) != size || fclose(f) != 0) {
 		abort();
 	}
-	return path;
+	return input_path;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
