@@ -43,6 +43,9 @@ static int io_full(int fd, uint8_t *buf, size_t len, bool wr)
 		if (n < 0 && errno == EINTR) {
 			continue;
 		}
+		if (n == 0) {
+			errno = 0; /* the peer closed: no system error to name */
+		}
 		if (n <= 0) {
 			return -1;
 		}
@@ -65,7 +68,11 @@ static int recv_msg(int fd, uint8_t *buf, size_t *len)
 		return -1;
 	}
 	*len = (size_t)hdr[0] << 8 | hdr[1];
-	return *len >= KNOT_WIRE_HEADER_SIZE && io_full(fd, buf, *len, false) == 0 ? 0 : -1;
+	if (*len < KNOT_WIRE_HEADER_SIZE) {
+		errno = EBADMSG; /* shorter than a DNS header */
+		return -1;
+	}
+	return io_full(fd, buf, *len, false);
 }
 
 /* Build, sign and send a query for the zone apex. */
@@ -159,9 +166,10 @@ int gate_dns_soa(const gate_zone_t *z, uint32_t *serial, char *err, size_t errle
 	size_t len = 0;
 	int rc = -1, fd = tcp_connect(z);
 	knot_pkt_t *pkt = NULL;
-	snprintf(err, errlen, "no SOA answer from %s: %s", z->signer.text, strerror(errno));
 	if (buf == NULL || fd < 0 || send_query(z, fd, KNOT_RRTYPE_SOA, &t) != 0 ||
 	    recv_msg(fd, buf, &len) != 0 || (pkt = knot_pkt_new(buf, (uint16_t)len, NULL)) == NULL) {
+		snprintf(err, errlen, "no SOA answer from %s%s%s", z->signer.text, errno ? ": " : "",
+		         errno ? strerror(errno) : " (connection closed)");
 		goto out;
 	}
 	if (check_response(z, pkt, &t, err, errlen) != 0) {
@@ -248,16 +256,17 @@ int gate_dns_xfr(const gate_zone_t *z, uint16_t qtype, uint32_t base, gate_rr_fn
 	bool done = false;
 	int auth = 0;
 	int fd = buf == NULL ? -1 : tcp_connect(z);
-	snprintf(err, errlen, "cannot connect to %s: %s", z->signer.text, strerror(errno));
 	if (fd < 0 || send_query(z, fd, qtype, &t) != 0) {
+		snprintf(err, errlen, "cannot %s %s: %s", fd < 0 ? "connect to" : "send the query to",
+		         z->signer.text, strerror(errno));
 		goto out;
 	}
 	while (!done) {
 		size_t len = 0;
 		gate_sd_watchdog(); /* a long transfer is progress: keep the watchdog fed */
 		if (recv_msg(fd, buf, &len) != 0) {
-			snprintf(err, errlen, "connection to %s closed before the end: %s",
-			         z->signer.text, strerror(errno));
+			snprintf(err, errlen, "connection to %s closed before the end%s%s",
+			         z->signer.text, errno ? ": " : "", errno ? strerror(errno) : "");
 			break;
 		}
 		knot_pkt_t *pkt = knot_pkt_new(buf, (uint16_t)len, NULL);
