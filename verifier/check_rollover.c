@@ -138,8 +138,37 @@ static bool published_now(const zg_vctx_t *ctx, const zg_rr_t *prev_key)
 	return false;
 }
 
-/* Mark the previous DNSKEYs that signed data other than the DNSKEY RRset. */
-static void prev_signers(const zg_zone_t *p, const zg_rrset_t *pk, bool *signed_data)
+/* A key of this algorithm and tag that the candidate publishes and whose signatures caches hold
+ * too: without a history any (--prev stands for "long enough"); with one, a key that has signed
+ * for at least `span` seconds (or since before the history began). */
+static bool stands_in(const zg_vctx_t *ctx, uint8_t alg, uint16_t tag, uint64_t span)
+{
+	uint64_t now = ctx->opts->now;
+	for (size_t i = 0; i < ctx->nkeys; i++) {
+		const zg_key_t *k = &ctx->keys[i];
+		if (!k->zone_key || k->algorithm != alg || k->tag != tag) {
+			continue;
+		}
+		if (!with_history(ctx)) {
+			return true;
+		}
+		const zg_key_history_t *h = history_of(ctx, k);
+		if (h != NULL && (h->preexisting || (h->first_signing != 0 &&
+		                                     h->first_signing <= now &&
+		                                     now - h->first_signing >= span))) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Mark the previous DNSKEYs whose cached signatures would be left without a key: they sign an
+ * RRset other than the DNSKEY RRset that no key standing in (above) signs too. A cached copy
+ * of an RRset that a remaining key also signs still validates, so removing the other key is
+ * the last step of a double-signature ZSK roll and of an algorithm roll (RFC 6781 4.1.1.2,
+ * 4.1.4), and of a KSK roll whose CDS/CDNSKEY both KSKs sign (RFC 7344 4.1). */
+static void prev_signers(const zg_vctx_t *ctx, const zg_zone_t *p, const zg_rrset_t *pk,
+                         uint64_t span, bool *needed)
 {
 	uint16_t *tags = calloc(pk->rr_count, sizeof(*tags));
 	if (tags == NULL) {
@@ -150,16 +179,23 @@ static void prev_signers(const zg_zone_t *p, const zg_rrset_t *pk, bool *signed_
 	}
 	for (uint32_t i = 0; i < p->nrrsets; i++) {
 		const zg_rrset_t *s = &p->rrsets[i];
-		for (uint32_t j = 0; s->type != KNOT_RRTYPE_DNSKEY && j < s->sig_count; j++) {
-			zg_rrsig_t sig;
-			if (zg_rrsig_parse(p->sigs[s->sig_first + j].rdata, p->sigs[s->sig_first + j].rdlen,
-			                   &sig) != ZG_EOK) {
-				continue;
-			}
-			for (uint32_t k = 0; k < pk->rr_count; k++) {
-				const zg_rr_t *rr = &p->rrs[pk->rr_first + k];
-				signed_data[k] |= tags[k] == sig.keytag && rr->rdlen >= 4 &&
-				                  rr->rdata[3] == sig.algorithm;
+		bool covered = false;
+		for (int pass = 0; pass < 2 && !covered && s->type != KNOT_RRTYPE_DNSKEY; pass++) {
+			for (uint32_t j = 0; j < s->sig_count && !covered; j++) {
+				zg_rrsig_t sig;
+				if (zg_rrsig_parse(p->sigs[s->sig_first + j].rdata,
+				                   p->sigs[s->sig_first + j].rdlen, &sig) != ZG_EOK) {
+					continue;
+				}
+				if (pass == 0) {
+					covered = stands_in(ctx, sig.algorithm, sig.keytag, span);
+					continue;
+				}
+				for (uint32_t k = 0; k < pk->rr_count; k++) {
+					const zg_rr_t *rr = &p->rrs[pk->rr_first + k];
+					needed[k] |= tags[k] == sig.keytag && rr->rdlen >= 4 &&
+					             rr->rdata[3] == sig.algorithm;
+				}
 			}
 		}
 	}
@@ -180,15 +216,16 @@ static bool digest_published(const zg_vctx_t *ctx, uint8_t alg, uint16_t tag, co
 	return false;
 }
 
-static bool seen_signs(const zg_key_seen_t *pk, size_t n, const zg_key_history_t *h)
+/* The index of h's key among the served version's keys, or n. */
+static size_t seen_index(const zg_key_seen_t *pk, size_t n, const zg_key_history_t *h)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (pk[i].algorithm == h->algorithm && pk[i].keytag == h->keytag &&
 		    memcmp(pk[i].digest, h->digest, ZG_KEY_DIGEST_LEN) == 0) {
-			return pk[i].signs_data;
+			return i;
 		}
 	}
-	return false;
+	return n;
 }
 
 /* A removed key h whose signatures may still be cached: still signing in the served version
@@ -226,16 +263,31 @@ static void removed_history(zg_vctx_t *ctx)
 		return;
 	}
 	uint32_t ttl = max_ttl(p ? p : ctx->zone);
+	bool *needed = npk > 0 ? calloc(npk, sizeof(bool)) : NULL;
+	if (npk > 0 && needed == NULL) {
+		free(pk);
+		ctx->fatal = ZG_ENOMEM;
+		return;
+	}
+	if (needed != NULL) {
+		prev_signers(ctx, p, prev_dnskey(ctx), (uint64_t)ttl + ctx->policy.propagation_delay,
+		             needed);
+	}
 	const zg_key_history_t *hist = ctx->opts->history;
 	for (size_t i = 0; i < ctx->opts->nhistory; i++) {
 		const zg_key_history_t *h = &hist[i];
 		if (h->removed == 0 && !digest_published(ctx, h->algorithm, h->keytag, h->digest)) {
-			removed_one(ctx, h, h->signing || seen_signs(pk, npk, h), ttl);
+			size_t at = seen_index(pk, npk, h);
+			bool signing = h->signing || (at < npk && pk[at].signs_data);
+			if (signing && at < npk && !needed[at]) {
+				continue; /* what it signs in the served version, a remaining key signs too */
+			}
+			removed_one(ctx, h, signing, ttl);
 		}
 	}
 	for (size_t i = 0; i < npk; i++) {
 		const zg_key_seen_t *k = &pk[i];
-		if (k->signs_data &&
+		if (k->signs_data && needed[i] &&
 		    zg_key_history_find(hist, ctx->opts->nhistory, k->algorithm, k->keytag,
 		                        k->digest) == NULL &&
 		    !digest_published(ctx, k->algorithm, k->keytag, k->digest)) {
@@ -243,6 +295,7 @@ static void removed_history(zg_vctx_t *ctx)
 			removed_one(ctx, &h, true, ttl);
 		}
 	}
+	free(needed);
 	free(pk);
 }
 
@@ -265,7 +318,7 @@ void zg_check_rollover(zg_vctx_t *ctx)
 		ctx->fatal = ZG_ENOMEM;
 		return;
 	}
-	prev_signers(p, pk, signed_data);
+	prev_signers(ctx, p, pk, 0, signed_data);
 	for (uint32_t k = 0; k < pk->rr_count; k++) {
 		const zg_rr_t *rr = &p->rrs[pk->rr_first + k];
 		uint16_t tag = 0;
@@ -273,8 +326,9 @@ void zg_check_rollover(zg_vctx_t *ctx)
 			continue;
 		}
 		zg_emit(ctx, ZG_F_ROLLOVER_REMOVED_TOO_EARLY, ctx->zone->apex, KNOT_RRTYPE_DNSKEY, NULL,
-		        "key %u (algorithm %u) signed data in the previous version and is gone now: "
-		        "its cached signatures outlive it (retire it first, remove it a TTL later)",
+		        "key %u (algorithm %u) signed data in the previous version that no remaining key "
+		        "signs, and is gone now: its cached signatures outlive it (retire it first, "
+		        "remove it a TTL later)",
 		        tag, rr->rdlen >= 4 ? rr->rdata[3] : 0);
 	}
 	free(signed_data);
