@@ -72,6 +72,8 @@ typedef struct {
 	bool signer;                 /*!< with rep NULL: not a zone that could not be verified but
 	                              *   a signer that is stale or unreachable (class "signer",
 	                              *   error; the next verified version resolves it) */
+	const char *note;            /*!< appended to the summary of what opens or updates (the XFR
+	                              *   gate: how long the served version's signatures last) */
 	bool distribution;           /*!< with rep NULL: the distribution's reload (publish --then,
 	                              *   the XFR gate's reload hook) after installing a version
 	                              *   failed (error_msg set: class "distribution" at error) or

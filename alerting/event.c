@@ -164,6 +164,10 @@ static void summary_text(const zg_alert_verdict_t *v, const zg_alert_event_info_
 	} else {
 		snprintf(buf, size, "%s%s warnings: %s", in->zone, serial, ids);
 	}
+	size_t len = strlen(buf);
+	if (v->note != NULL && strcmp(in->event, "resolve") != 0 && len + 2 < size) {
+		snprintf(buf + len, size - len, "; %s", v->note);
+	}
 }
 
 static json_t *diag_json(const zg_alert_verdict_t *v)

@@ -78,10 +78,15 @@ void gate_alert_verdict(gate_zone_t *z, const zg_report_t *rep, const char *file
 		cli_diag_sentence(&d[i], lines[i], sizeof(lines[i]));
 		diag[i] = lines[i];
 	}
+	char left[256]; /* a blocked version's page says how long the served one lasts */
+	bool blocked = zg_report_verdict(rep) != ZG_VERDICT_PASS;
+	if (blocked) {
+		gate_expiry_left(z, left, sizeof(left));
+	}
 	zg_alert_verdict_t v = { .rep = rep, .zone = z->origin, .file = file,
 		                 .report_path = report, .diagnosis = diag,
 		                 .ndiagnosis = nd < GATE_DIAG_MAX ? nd : GATE_DIAG_MAX,
-		                 .now_ms = zg_alert_now_ms() };
+		                 .now_ms = zg_alert_now_ms(), .note = blocked ? left : NULL };
 	record(z, &v, true);
 }
 

@@ -5,6 +5,26 @@
 #include "gates/cli/cli.h"
 #include "gates/xfr/gate_xfr.h"
 
+bool gate_expiry_left(const gate_zone_t *z, char *buf, size_t size)
+{
+	if (!z->has_served) {
+		snprintf(buf, size, "no version is served");
+		return true;
+	}
+	if (z->served_expires <= 0) {
+		snprintf(buf, size, "the earliest RRSIG expiration of the served serial %u is unknown",
+		         z->served);
+		return false;
+	}
+	char left[64], at[64];
+	int64_t secs = z->served_expires - gate_wall_now();
+	gate_fmt_duration(secs, left, sizeof(left));
+	cli_time_str((uint64_t)z->served_expires, at, sizeof(at));
+	snprintf(buf, size, "the served serial %u's earliest RRSIG %s %s%s (%s)", z->served,
+	         secs >= 0 ? "expires in" : "expired", left, secs >= 0 ? "" : " ago", at);
+	return secs < (int64_t)z->expiry_margin_s;
+}
+
 void gate_expiry_guard(gate_zone_t *z)
 {
 	if (!z->has_candidate || z->candidate_verdict == 0 ||
@@ -25,17 +45,11 @@ void gate_expiry_guard(gate_zone_t *z)
 		         "expiration of the served serial %u is unknown", z->candidate, what, z->served);
 		return;
 	}
-	char left[64], at[64], margin[64];
-	int64_t secs = z->served_expires - gate_wall_now();
-	gate_fmt_duration(secs, left, sizeof(left));
+	char left[256], margin[64], msg[512];
+	bool crit = gate_expiry_left(z, left, sizeof(left));
 	gate_fmt_duration((int64_t)z->expiry_margin_s, margin, sizeof(margin));
-	cli_time_str((uint64_t)z->served_expires, at, sizeof(at));
-	bool crit = secs < (int64_t)z->expiry_margin_s;
-	char msg[512];
-	snprintf(msg, sizeof(msg), "serial %u %s; the served serial %u's earliest RRSIG %s %s%s "
-	         "(%s)%s%s", z->candidate, what, z->served, secs >= 0 ? "expires in" : "expired",
-	         left, secs >= 0 ? "" : " ago", at, crit ? ", below the margin of " : "",
-	         crit ? margin : "");
+	snprintf(msg, sizeof(msg), "serial %u %s; %s%s%s", z->candidate, what, left,
+	         crit ? ", below the margin of " : "", crit ? margin : "");
 	gate_log(crit ? LOG_CRIT : LOG_WARNING, z->origin, "expiry guard: %s", msg);
 	if (crit) {
 		gate_alert_expiry(z, msg);

@@ -150,6 +150,9 @@ int gate_zone_install(gate_zone_t *z, const char *cand, uint32_t serial, int64_t
 int gate_zone_release(gate_zone_t *z);
 void gate_candidate_path(const gate_zone_t *z, uint32_t serial, char *buf, size_t size);
 bool gate_serial_newer(uint32_t a, uint32_t b); /* RFC 1982: a is newer than b */
+/* "the served serial M's earliest RRSIG expires in 27d 3h (...)" into buf; true below the
+ * margin (or nothing served) */
+bool gate_expiry_left(const gate_zone_t *z, char *buf, size_t size);
 /* the expiry guard: one line while an incident is open (warning; critical below the margin) */
 void gate_expiry_guard(gate_zone_t *z);
 /* staleness: the signer answered (fresh: with a new serial) / did not answer */

@@ -196,6 +196,8 @@ hooks_are() { [ "$(hooks "$1")" = "$2" ]; }
 ok "(b) alert: the blocked serial 3 opens the zone's incident (webhook open)" \
 	wait_until 15 hooks_are '[.event, .zone, .serial, .verdict, .class, .severity]' \
 	'["open","test.",2026010103,"blocked","signatures","critical"]'
+ok "(b) ... its summary says how long the served serial 2 lasts (the expiry guard's text)" \
+	hooks_are 'select(.serial == 2026010103) | .summary | test("blocked: .*; the served serial 2026010102.s earliest RRSIG expires in [0-9]+d [0-9]+h")' true
 ok "(b) ... HMAC-signed (X-Zonegate-Signature)" \
 	eq "$(reqs '^/hook$' | head -n 1 | jq -r '.headers["x-zonegate-signature"] | startswith("sha256=")')" true
 ok "(b) the gate logs the alert in one line" grep -qE "\[test\.\] alert: 1 opened, 0 updated, 0 resolved; 1 messages spooled" "$TMP/gate.log"
