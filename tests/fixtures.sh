@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # fixtures.sh -- every fixture through the real CLI; the expectation comes from the file name:
-#   fixtures/good/*.zone   exit 0, no error finding
+#   fixtures/good/*.zone   exit 0, no error finding and no warning
 #   fixtures/bad/ID[--v].zone    exit 1, ID at error level and no other error id
 #   fixtures/warn/ID[--v].zone   exit 0, ID at warning level
 #   fixtures/broken/*.zone exit 2, one line on stderr naming the file
@@ -41,6 +41,8 @@ for z in "$FX"/good/*.zone; do
 	n=$((n + 1)); run "$z"; f=${z#"$FX"/}
 	ok "$f exits 0" eq "$rc" 0
 	ok "$f has no error finding" errors_are ""
+	ok "$f has no warning" jqe '[.totals[] | select(.severity == "warning")] | length == 0' \
+		"$TMP/out.json"
 done
 for z in "$FX"/bad/*.zone; do
 	[ -e "$z" ] || continue

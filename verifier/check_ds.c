@@ -7,6 +7,28 @@
 
 #define MAX_ALGS 256
 
+/* Some DS of the set other than SHA-1 matches every key that the SHA-1 DS sha1 matches: then
+ * that DS is not the one the key depends on (RFC 4509 3: validators prefer SHA-256). */
+static bool sha1_redundant(const zg_vctx_t *ctx, const zg_zone_t *dz, const zg_rrset_t *ds,
+                           const zg_rr_t *sha1)
+{
+	for (size_t k = 0; k < ctx->nkeys; k++) {
+		const zg_key_t *key = &ctx->keys[k];
+		if (!key->zone_key || !zg_ds_matches(ctx->zone->origin, sha1, key)) {
+			continue;
+		}
+		bool other = false;
+		for (uint32_t i = 0; i < ds->rr_count && !other; i++) {
+			const zg_rr_t *rr = &dz->rrs[ds->rr_first + i];
+			other = zg_ds_matches(ctx->zone->origin, rr, key) && rr->rdata[3] != 1;
+		}
+		if (!other) {
+			return false;
+		}
+	}
+	return true;
+}
+
 /* Mark DS-matched keys; report DS records that match nothing. Returns the number matching. */
 static unsigned match_ds(zg_vctx_t *ctx, const zg_zone_t *dz, const zg_rrset_t *ds,
                          bool algs[MAX_ALGS])
@@ -33,7 +55,7 @@ static unsigned match_ds(zg_vctx_t *ctx, const zg_zone_t *dz, const zg_rrset_t *
 			        rr->line);
 		} else {
 			matched++;
-			if (rr->rdata[3] == 1) {
+			if (rr->rdata[3] == 1 && !sha1_redundant(ctx, dz, ds, rr)) {
 				zg_emit(ctx, ZG_F_DS_DIGEST_SHA1, ctx->zone->apex, KNOT_RRTYPE_DS, NULL,
 				        "DS %u at line %u uses digest type 1 (SHA-1), deprecated by RFC 8624",
 				        knot_wire_read_u16(rr->rdata), rr->line);
