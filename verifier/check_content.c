@@ -19,6 +19,15 @@ static bool dnssec_type(uint16_t type)
 	}
 }
 
+/* BIND's inline signing and dnssec-policy keep their signing state in private-type records at
+ * the apex (sig-signing-type, default TYPE65534) and transfer them with the signed zone. */
+#define BIND_SIGNING_TYPE 65534
+
+static bool signer_added(const zg_zone_t *z, const zg_rrset_t *s)
+{
+	return dnssec_type(s->type) || (s->type == BIND_SIGNING_TYPE && s->name == z->apex);
+}
+
 /* Cursor over the data RRsets of a zone in canonical (name, type) order. */
 typedef struct {
 	const zg_zone_t *z;
@@ -29,7 +38,7 @@ static const zg_rrset_t *cur_get(cursor_t *c)
 {
 	while (c->set < c->z->nrrsets) {
 		const zg_rrset_t *s = &c->z->rrsets[c->set];
-		if (s->rr_count > 0 && !dnssec_type(s->type)) {
+		if (s->rr_count > 0 && !signer_added(c->z, s)) {
 			return s;
 		}
 		c->set++;
