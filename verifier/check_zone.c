@@ -119,6 +119,34 @@ static void check_names(zg_vctx_t *ctx)
 	}
 }
 
+/* RFC 1034 3.6.2, RFC 2181 10.1: a CNAME is the only data at its name, beside the RRSIG and
+ * NSEC that RFC 4035 2.5 allows, and a single RR. At or below a cut it is zone.occluded. */
+static void check_cname(zg_vctx_t *ctx)
+{
+	const zg_zone_t *z = ctx->zone;
+	char tb[32];
+	for (uint32_t i = 0; i < z->nnames; i++) {
+		const zg_name_t *n = &z->names[i];
+		const zg_rrset_t *c = zg_zone_rrset(z, i, KNOT_RRTYPE_CNAME);
+		if (c == NULL || c->rr_count == 0 || (n->flags & (ZG_NAME_CUT | ZG_NAME_OCCLUDED))) {
+			continue;
+		}
+		if (c->rr_count > 1) {
+			zg_emit(ctx, ZG_F_ZONE_CNAME, i, KNOT_RRTYPE_CNAME, NULL,
+			        "%u CNAME RRs at one name (RFC 2181 10.1: one at most)", c->rr_count);
+		}
+		for (uint32_t k = 0; k < n->rrset_count; k++) {
+			const zg_rrset_t *s = &z->rrsets[n->rrset_first + k];
+			if (s->rr_count > 0 && s->type != KNOT_RRTYPE_CNAME &&
+			    s->type != KNOT_RRTYPE_NSEC) {
+				zg_emit(ctx, ZG_F_ZONE_CNAME, i, s->type, NULL,
+				        "%s beside a CNAME (RFC 1034 3.6.2; RFC 4035 2.5 allows only RRSIG "
+				        "and NSEC there)", type_str(s->type, tb, sizeof(tb)));
+			}
+		}
+	}
+}
+
 static void check_serial(zg_vctx_t *ctx)
 {
 	uint32_t cur, old;
@@ -187,6 +215,7 @@ void zg_check_zone(zg_vctx_t *ctx)
 {
 	check_apex(ctx);
 	check_names(ctx);
+	check_cname(ctx);
 	check_occluded(ctx);
 	check_serial(ctx);
 	check_delta(ctx);

@@ -22,6 +22,7 @@ typedef enum {
 	X(ZG_F_ZONE_OCCLUDED, "zone.occluded", ZG_SEV_WARNING, "data at or below a zone cut") \
 	X(ZG_F_ZONE_CONTENT_CHANGED, "zone.content-changed", ZG_SEV_ERROR, \
 	  "signed zone data differs from the unsigned input") \
+	X(ZG_F_ZONE_CNAME, "zone.cname", ZG_SEV_ERROR, "CNAME beside other data, or several") \
 	X(ZG_F_ZONEMD_MISMATCH, "zonemd.mismatch", ZG_SEV_ERROR, "ZONEMD digest does not match") \
 	X(ZG_F_ZONEMD_SERIAL, "zonemd.serial", ZG_SEV_ERROR, "ZONEMD serial differs from SOA") \
 	X(ZG_F_ZONEMD_UNSUPPORTED, "zonemd.unsupported", ZG_SEV_WARNING, \
