@@ -29,6 +29,24 @@ static bool sha1_redundant(const zg_vctx_t *ctx, const zg_zone_t *dz, const zg_r
 	return true;
 }
 
+/* A DS of a digest type zonegate does not compute (GOST R 34.11-94, unassigned ones) that names
+ * a published zone key's tag and algorithm: it cannot be checked, which does not make it stale.
+ * Validators treat a DS of a digest type they do not implement as absent (RFC 6840 5.2). */
+static bool unknown_digest_of_a_key(const zg_vctx_t *ctx, const zg_rr_t *rr)
+{
+	if (rr->rdlen < 4 || rr->rdata[3] == 1 || rr->rdata[3] == 2 || rr->rdata[3] == 4) {
+		return false;
+	}
+	for (size_t k = 0; k < ctx->nkeys; k++) {
+		const zg_key_t *key = &ctx->keys[k];
+		if (key->zone_key && key->tag == knot_wire_read_u16(rr->rdata) &&
+		    key->algorithm == rr->rdata[2]) {
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Mark DS-matched keys; report DS records that match nothing. Returns the number matching. */
 static unsigned match_ds(zg_vctx_t *ctx, const zg_zone_t *dz, const zg_rrset_t *ds,
                          bool algs[MAX_ALGS])
@@ -47,13 +65,13 @@ static unsigned match_ds(zg_vctx_t *ctx, const zg_zone_t *dz, const zg_rrset_t *
 		if (rr->rdlen >= 4 && (rr->rdata[3] == 2 || rr->rdata[3] == 4 || rr->rdata[3] == 1)) {
 			algs[rr->rdata[2]] = true;
 		}
-		if (!hit) {
+		if (!hit && !unknown_digest_of_a_key(ctx, rr)) {
 			zg_emit(ctx, ZG_F_DS_UNMATCHED, ctx->zone->apex, KNOT_RRTYPE_DS, NULL,
 			        "DS %u %u %u (line %u) matches no DNSKEY",
 			        rr->rdlen >= 4 ? knot_wire_read_u16(rr->rdata) : 0,
 			        rr->rdlen >= 4 ? rr->rdata[2] : 0, rr->rdlen >= 4 ? rr->rdata[3] : 0,
 			        rr->line);
-		} else {
+		} else if (hit) {
 			matched++;
 			if (rr->rdata[3] == 1 && !sha1_redundant(ctx, dz, ds, rr)) {
 				zg_emit(ctx, ZG_F_DS_DIGEST_SHA1, ctx->zone->apex, KNOT_RRTYPE_DS, NULL,
