@@ -14,14 +14,18 @@
 #define MAX_TTL 86400u
 #define DELAY 3600u   /* the default propagation delay */
 
-enum { KA, KAZ, KZ_A, KZ, KZ_NEW, NVERSIONS };
+enum { KA, KAZ, KZ_A, KZ, KZ_NEW, KSK2, KSK1, NVERSIONS };
 /* KA: K and A, A signs. KAZ: Z published too. KZ_A: Z signs, A only published. KZ: A gone.
- * KZ_NEW: Z signs in the version that first publishes it (A still there). */
+ * KZ_NEW: Z signs in the version that first publishes it (A still there).
+ * KSK2, KSK1 (fixtures/make-signers.sh, knotd, its own zone and time): both KSKs sign the CDS
+ * and CDNSKEY; the old KSK gone. */
 static const char *const FILES[NVERSIONS] = {
 	"bad/rollover.unpublished-signer.prev", "good/rollover-zsk-prepublish.prev",
 	"good/rollover-zsk-prepublish.zone", "bad/rollover.removed-too-early.zone",
-	"bad/rollover.unpublished-signer.zone",
+	"bad/rollover.unpublished-signer.zone", "good/kskroll-knot-cds.prev",
+	"good/kskroll-knot-cds.zone",
 };
+#define KSK_ARGS "good/kskroll-knot-cds.args" /* "--time N": when knotd served KSK1 */
 static zg_zone_t *V[NVERSIONS];
 
 static int load_all(void **state)
@@ -75,6 +79,15 @@ static zg_report_t *verify(int v, int p, const zg_key_history_t *h, size_t nh,
 {
 	zg_verify_opts_t o = { .now = T, .prev = p >= 0 ? V[p] : NULL, .history = h,
 		               .nhistory = nh, .policy = policy };
+	zg_report_t *rep = NULL;
+	assert_int_equal(zg_verify(V[v], &o, &rep), ZG_EOK);
+	return rep;
+}
+
+/* Verify version v with prev p and the history at time now; the report. */
+static zg_report_t *verify_at(int v, int p, const zg_key_history_t *h, size_t nh, uint64_t now)
+{
+	zg_verify_opts_t o = { .now = now, .prev = V[p], .history = h, .nhistory = nh };
 	zg_report_t *rep = NULL;
 	assert_int_equal(zg_verify(V[v], &o, &rep), ZG_EOK);
 	return rep;
@@ -215,6 +228,43 @@ static void a_key_removed_after_the_max_ttl_passes(void **state)
 	free(h);
 }
 
+static void a_key_whose_rrsets_a_remaining_key_cosigns_may_go(void **state)
+{
+	(void)state;
+	char path[4096];
+	const char *dir = getenv("ZG_FIXTURES");
+	snprintf(path, sizeof(path), "%s/%s", dir ? dir : "fixtures", KSK_ARGS);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	unsigned long long now = 0;
+	assert_int_equal(fscanf(f, "--time %llu", &now), 1);
+	fclose(f);
+	/* cached CDS/CDNSKEY of KSK2 still validate with the new KSK, which stays */
+	assert_counts(verify_at(KSK1, KSK2, NULL, 0, now), 0, 0);
+	size_t nh = 0;
+	zg_key_history_t *h = served((int[]){ KSK2 }, (uint64_t[]){ now - 200000 }, 1, &nh);
+	assert_counts(verify_at(KSK1, KSK2, h, nh, now), 0, 0);
+	/* ... but not if the keys that stay began signing too recently for caches to hold their
+	 * RRSIGs */
+	zg_key_seen_t *seen = NULL;
+	size_t nseen = 0;
+	assert_int_equal(zg_key_seen(V[KSK1], &seen, &nseen), ZG_EOK);
+	bool changed = false;
+	for (size_t i = 0; i < nh; i++) {
+		for (size_t k = 0; k < nseen; k++) {
+			if (memcmp(h[i].digest, seen[k].digest, ZG_KEY_DIGEST_LEN) == 0) {
+				h[i].preexisting = false;
+				h[i].first_signing = now - 10;
+				changed = true;
+			}
+		}
+	}
+	assert_true(changed);
+	assert_counts(verify_at(KSK1, KSK2, h, nh, now), 0, 1);
+	free(seen);
+	free(h);
+}
+
 static void history_records_publication_signing_and_removal(void **state)
 {
 	(void)state;
@@ -274,6 +324,7 @@ int main(void)
 		cmocka_unit_test(a_key_no_served_version_published_blocks),
 		cmocka_unit_test(a_key_removed_before_its_signatures_expire_from_caches_blocks),
 		cmocka_unit_test(a_key_removed_after_the_max_ttl_passes),
+		cmocka_unit_test(a_key_whose_rrsets_a_remaining_key_cosigns_may_go),
 		cmocka_unit_test(history_records_publication_signing_and_removal),
 	};
 	return cmocka_run_group_tests(tests, load_all, free_all);
