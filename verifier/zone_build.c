@@ -1,4 +1,5 @@
-/* zone_build.c -- fill the zone model one owner at a time; fall back to sorting raw records. */
+/* zone_build.c -- fill the zone model one owner at a time; names out of canonical order are
+ * ordered at the end (zone_merge.c). */
 #include <stdlib.h>
 #include <string.h>
 #include <libknot/descriptor.h>
@@ -6,7 +7,6 @@
 #include "verifier/name.h"
 
 #define MODEL_INITIAL 1024
-#define RELEASE_STEP (256u << 10) /* raw records given back in steps while the model is built */
 
 /* Room for `need` elements in one of the model's arrays (doubling, moved without a copy). */
 static zg_err_t grow(zg_arena_t *a, void *arr, size_t *cap, size_t need, size_t elem)
@@ -149,11 +149,11 @@ bool zg_owner_same(const uint8_t *a, const uint8_t *b)
 	return la == zg_dname_len(b, ZG_DNAME_MAXLEN) && memcmp(a, b, la) == 0;
 }
 
-/* The model of sorted raw records; `release`: give back raw's pages as they are consumed. */
-static zg_err_t build_runs(zg_zone_t *z, zg_raw_rr_t *raw, size_t n, bool release)
+/* The model of sorted raw records. */
+static zg_err_t build_runs(zg_zone_t *z, const zg_raw_rr_t *raw, size_t n)
 {
 	zg_caps_t c = { 0 };
-	size_t m = n ? n : 1, done = 0;
+	size_t m = n ? n : 1;
 	if (zg_model_reserve(z, &c, m, m) != ZG_EOK) {
 		return ZG_ENOMEM;
 	}
@@ -166,10 +166,6 @@ static zg_err_t build_runs(zg_zone_t *z, zg_raw_rr_t *raw, size_t n, bool releas
 		}
 		ret = zg_model_add_name(z, &raw[i], j - i);
 		i = j;
-		if (release && (i - done) * sizeof(*raw) >= RELEASE_STEP) {
-			zg_pages_release(raw + done, (i - done) * sizeof(*raw));
-			done = i;
-		}
 	}
 	zg_model_shrink(z, &c);
 	return ret;
@@ -177,7 +173,7 @@ static zg_err_t build_runs(zg_zone_t *z, zg_raw_rr_t *raw, size_t n, bool releas
 
 zg_err_t zg_build_sorted(zg_zone_t *z, const zg_raw_rr_t *raw, size_t n)
 {
-	return build_runs(z, (zg_raw_rr_t *)raw, n, false);
+	return build_runs(z, raw, n);
 }
 
 void zg_build_init(zg_build_t *b, zg_zone_t *z)
@@ -188,8 +184,6 @@ void zg_build_init(zg_build_t *b, zg_zone_t *z)
 void zg_build_deinit(zg_build_t *b)
 {
 	zg_pages_resize(b->run, 0);
-	zg_pages_resize(b->raw, 0);
-	zg_arena_free(b->keys);
 	*b = (zg_build_t){ 0 };
 }
 
@@ -254,42 +248,6 @@ zg_err_t zg_model_to_raw(const zg_zone_t *z, uint32_t from, zg_arena_t *keys,
 	return ZG_EOK;
 }
 
-/* An owner out of canonical order: what was built so far becomes raw records to sort. */
-static zg_err_t to_raw(zg_build_t *b)
-{
-	b->keys = b->keys ? b->keys : zg_arena_new(0);
-	if (b->keys == NULL ||
-	    zg_model_to_raw(b->z, 0, b->keys, &b->raw, &b->nraw, &b->capraw) != ZG_EOK) {
-		return ZG_ENOMEM;
-	}
-	zg_model_drop(b->z);
-	b->cap_names = b->cap_rrsets = b->cap_rrs = b->cap_sigs = 0;
-	b->unsorted = true;
-	b->owner = NULL;
-	return ZG_EOK;
-}
-
-/* Fallback: one more raw record; an owner and its key are stored once per run of records. */
-static zg_err_t add_raw(zg_build_t *b, const uint8_t *owner, size_t olen, zg_raw_rr_t *r)
-{
-	if (b->owner == NULL || olen != b->olen || memcmp(owner, b->owner, olen) != 0) {
-		uint8_t kb[ZG_DNAME_KEYLEN];
-		size_t klen = zg_dname_sort_key(owner, kb);
-		b->owner = zg_arena_dup_bytes(b->z->arena, owner, olen);
-		b->key = zg_arena_dup_bytes(b->keys, kb, klen);
-		b->olen = olen;
-		b->keylen = (uint16_t)klen;
-		if (b->owner == NULL || b->key == NULL) {
-			b->owner = NULL;
-			return ZG_ENOMEM;
-		}
-	}
-	r->owner = b->owner;
-	r->key = b->key;
-	r->keylen = b->keylen;
-	return zg_raw_push(&b->raw, &b->nraw, &b->capraw, r);
-}
-
 zg_err_t zg_build_add(zg_build_t *b, const uint8_t *owner, size_t olen, uint16_t type,
                       uint16_t gtype, uint32_t ttl, const uint8_t *rdata, uint16_t rdlen,
                       uint32_t line)
@@ -300,17 +258,13 @@ zg_err_t zg_build_add(zg_build_t *b, const uint8_t *owner, size_t olen, uint16_t
 	b->count++;
 	zg_raw_rr_t r = { .rdata = rdata, .ttl = ttl, .line = line, .type = type, .gtype = gtype,
 	                  .rdlen = rdlen };
-	if (b->unsorted) {
-		return add_raw(b, owner, olen, &r);
-	}
 	if (b->owner == NULL || olen != b->olen || memcmp(owner, b->owner, olen) != 0) {
 		zg_err_t ret = flush(b);
 		if (ret != ZG_EOK) {
 			return ret;
 		}
-		if (b->owner != NULL && zg_dname_cmp(b->owner, owner) > 0) {
-			ret = to_raw(b);
-			return ret == ZG_EOK ? add_raw(b, owner, olen, &r) : ret;
+		if (b->owner != NULL && !b->shuffled && zg_dname_cmp(b->owner, owner) > 0) {
+			b->shuffled = true; /* names stay in file order; ordered at the end */
 		}
 		b->owner = zg_arena_dup_bytes(b->z->arena, owner, olen);
 		b->olen = olen;
@@ -324,14 +278,10 @@ zg_err_t zg_build_add(zg_build_t *b, const uint8_t *owner, size_t olen, uint16_t
 
 zg_err_t zg_build_end(zg_build_t *b)
 {
-	zg_err_t ret = b->unsorted ? ZG_EOK : flush(b);
+	zg_err_t ret = flush(b);
 	zg_pages_resize(b->run, 0);
 	b->run = NULL;
 	b->caprun = b->nrun = 0;
-	if (b->unsorted) {
-		zg_build_sort(b->raw, b->nraw); /* on the part's own thread in a split load */
-		return ZG_EOK;
-	}
 	zg_caps_t c = { b->cap_names, b->cap_rrsets, b->cap_rrs, b->cap_sigs };
 	if (ret == ZG_EOK && b->z->names == NULL) {
 		ret = zg_model_reserve(b->z, &c, 1, 1); /* no records: still non-NULL arrays */
@@ -345,9 +295,6 @@ zg_err_t zg_build_end(zg_build_t *b)
 void zg_build_shift_lines(zg_build_t *b, uint64_t by)
 {
 	zg_zone_t *z = b->z;
-	for (size_t i = 0; i < b->nraw; i++) {
-		b->raw[i].line = (uint32_t)(b->raw[i].line + by);
-	}
 	for (uint32_t i = 0; i < z->nrrs; i++) {
 		z->rrs[i].line = (uint32_t)(z->rrs[i].line + by);
 	}
@@ -356,28 +303,26 @@ void zg_build_shift_lines(zg_build_t *b, uint64_t by)
 	}
 }
 
-/* Sort raw records, drop the keys, build the model while giving raw's pages back. */
-static zg_err_t build_raw(zg_zone_t *z, zg_raw_rr_t **raw, size_t n, zg_arena_t **keys,
-                          size_t nkeys)
+/* A shuffled model's names put in canonical order: new arrays, the old ones freed. */
+static zg_err_t order_names(zg_build_t *b)
 {
-	zg_build_sort(*raw, n);
-	for (size_t i = 0; i < nkeys; i++) {
-		zg_arena_free(keys[i]); /* grouping compares owners, not keys */
-		keys[i] = NULL;
-	}
-	zg_err_t ret = build_runs(z, *raw, n, true);
-	zg_pages_resize(*raw, 0);
-	*raw = NULL;
+	zg_zone_t *z = b->z, src = *z;
+	const zg_zone_t *srcs[1] = { &src };
+	z->names = NULL;
+	z->rrsets = NULL;
+	z->rrs = z->sigs = NULL;
+	z->nnames = z->nrrsets = z->nrrs = z->nsigs = 0;
+	zg_err_t ret = zg_merge_names(z, srcs, 1);
+	zg_model_drop(&src);
+	b->shuffled = false;
 	return ret;
 }
 
 zg_err_t zg_build_finish(zg_build_t *b)
 {
 	zg_err_t ret = zg_build_end(b);
-	if (ret != ZG_EOK || !b->unsorted) {
-		return ret;
+	if (ret == ZG_EOK && b->shuffled) {
+		ret = order_names(b);
 	}
-	ret = build_raw(b->z, &b->raw, b->nraw, &b->keys, 1);
-	b->nraw = b->capraw = 0;
 	return ret;
 }

@@ -9,25 +9,21 @@
 /*
  * Records arriving in canonical owner order (Knot's or ldns' output) are grouped one owner at a
  * time straight into the model's arrays: no array of raw records, no sort keys. The first owner
- * out of order (BIND writes its own tree order, and NSEC3 records last) turns what was built
- * back into raw records; from then on every record is collected, sorted in place at the end, and
- * the raw array's pages are given back while the model is built from it. Either way the model is
- * the same.
+ * out of canonical order (BIND writes its secure delegations a little late and NSEC3 records
+ * last) only marks the model shuffled: its names stay in file order, each owner's records
+ * grouped, and are put in canonical order name by name at the end (zone_merge.c), with no
+ * array of all the records and no sort of the whole zone. Raw records sorted in place remain
+ * for zg_zone_build(). Either way the model is the same.
  */
 typedef struct {
 	zg_zone_t *z;
 	size_t cap_names, cap_rrsets, cap_rrs, cap_sigs; /* the model's arrays (zg_arena_block) */
+	bool shuffled;          /* owners out of canonical order: names in file order till the end */
 	zg_raw_rr_t *run;       /* records of the current owner (zg_pages_resize) */
 	size_t nrun, caprun;
 	const uint8_t *owner;   /* the current owner's copy in z->arena */
 	size_t olen;
 	size_t count;           /* records added */
-	bool unsorted;          /* fallback: raw records, sorted at the end */
-	zg_raw_rr_t *raw;       /* zg_pages_resize */
-	size_t nraw, capraw;
-	const uint8_t *key;     /* sort key of the current owner, in keys */
-	uint16_t keylen;
-	zg_arena_t *keys;       /* fallback: owners' sort keys, freed once sorted */
 } zg_build_t;
 
 void zg_build_init(zg_build_t *b, zg_zone_t *z);
@@ -38,9 +34,9 @@ void zg_build_init(zg_build_t *b, zg_zone_t *z);
 zg_err_t zg_build_add(zg_build_t *b, const uint8_t *owner, size_t olen, uint16_t type,
                       uint16_t gtype, uint32_t ttl, const uint8_t *rdata, uint16_t rdlen,
                       uint32_t line);
-/*! \brief No more records: the model of b->z, or (b->unsorted) raw records, now sorted. */
+/*! \brief No more records: the model of b->z (its names in file order if b->shuffled). */
 zg_err_t zg_build_end(zg_build_t *b);
-/*! \brief Add `by` to the line of every record (ended builders: model or raw). */
+/*! \brief Add `by` to the line of every record (ended builders). */
 void zg_build_shift_lines(zg_build_t *b, uint64_t by);
 /*! \brief End, and complete names, RRsets, RRs and RRSIGs (zg_zone_mark() still to do). */
 zg_err_t zg_build_finish(zg_build_t *b);
@@ -75,6 +71,14 @@ zg_err_t zg_model_add_name(zg_zone_t *z, const zg_raw_rr_t *r, size_t n);
  *         (NULL: none). */
 zg_err_t zg_model_to_raw(const zg_zone_t *z, uint32_t from, zg_arena_t *keys,
                          zg_raw_rr_t **raw, size_t *n, size_t *cap);
+/*! \brief The names of models src[0..n) (each in file order, together the zone's names in
+ *         file order) into z (no names yet) in canonical order, an owner met more than once
+ *         regrouped; the sources' arrays are given back as they are consumed (zone_merge.c). */
+zg_err_t zg_merge_names(zg_zone_t *z, const zg_zone_t *const *src, size_t n);
+/*! \brief z's last name and name i of p are one owner: regroup their records as z's last. */
+zg_err_t zg_model_merge_last(zg_zone_t *z, zg_caps_t *c, const zg_zone_t *p, uint32_t i);
+/*! \brief Copy names [from, to) of p and what they hold behind z's (room reserved). */
+void zg_model_copy(zg_zone_t *z, const zg_zone_t *p, uint32_t from, uint32_t to);
 /*! \brief Append one record to a zg_pages_resize() array. */
 zg_err_t zg_raw_push(zg_raw_rr_t **arr, size_t *n, size_t *cap, const zg_raw_rr_t *r);
 /*! \brief Two lowercased wire names are the same. */

@@ -1,0 +1,283 @@
+/* zone_merge.c -- models whose names are in file order, not canonical order (BIND writes its
+ * secure delegations a little late and its NSEC3 records last), put in canonical order name by
+ * name. One pass keeps the names that sort after every name kept before them (for such files
+ * nearly all, in order) and moves the others aside; those few are sorted, copied out, and the
+ * two sequences merged, each read front to back so its pages can be given back behind the
+ * merge. An owner met more than once is regrouped from its records. No raw records, no sort
+ * keys, no sort of the whole zone. */
+#include <stdlib.h>
+#include <string.h>
+#include "verifier/internal/zone_build.h"
+#include "verifier/name.h"
+#define RELEASE_STEP (256u << 10) /* consumed source arrays given back in steps of this */
+
+typedef struct {
+	uint32_t s0, s1, r0, r1, g0, g1; /* rrsets, RRs, RRSIGs of a range of names */
+} span_t;
+
+/* What names [from, to) hold, from their own entries only (a neighbour's pages may be gone). */
+static span_t span_of(const zg_zone_t *p, uint32_t from, uint32_t to)
+{
+	if (from >= to) {
+		return (span_t){ 0 };
+	}
+	const zg_name_t *a = &p->names[from], *b = &p->names[to - 1];
+	const zg_rrset_t *f = &p->rrsets[a->rrset_first];
+	const zg_rrset_t *l = &p->rrsets[b->rrset_first + b->rrset_count - 1u];
+	return (span_t){ .s0 = a->rrset_first, .s1 = b->rrset_first + b->rrset_count,
+	                 .r0 = f->rr_first, .r1 = l->rr_first + l->rr_count,
+	                 .g0 = f->sig_first, .g1 = l->sig_first + l->sig_count };
+}
+
+void zg_model_copy(zg_zone_t *z, const zg_zone_t *p, uint32_t from, uint32_t to)
+{
+	span_t sp = span_of(p, from, to);
+	for (uint32_t i = from; i < to; i++) {
+		zg_name_t nm = p->names[i];
+		nm.rrset_first = nm.rrset_first - sp.s0 + z->nrrsets;
+		z->names[z->nnames + i - from] = nm;
+	}
+	for (uint32_t i = sp.s0; i < sp.s1; i++) {
+		zg_rrset_t set = p->rrsets[i];
+		set.name = set.name - from + z->nnames;
+		set.rr_first = set.rr_first - sp.r0 + z->nrrs;
+		set.sig_first = set.sig_first - sp.g0 + z->nsigs;
+		z->rrsets[z->nrrsets + i - sp.s0] = set;
+	}
+	memcpy(z->rrs + z->nrrs, p->rrs + sp.r0, (sp.r1 - sp.r0) * sizeof(zg_rr_t));
+	memcpy(z->sigs + z->nsigs, p->sigs + sp.g0, (sp.g1 - sp.g0) * sizeof(zg_rr_t));
+	z->nnames += to - from;
+	z->nrrsets += sp.s1 - sp.s0;
+	z->nrrs += sp.r1 - sp.r0;
+	z->nsigs += sp.g1 - sp.g0;
+}
+
+/* A name of one of the sources. */
+typedef struct {
+	const uint8_t *owner;
+	uint32_t src, name;
+} ref_t;
+
+typedef struct {
+	zg_zone_t *z;               /* the result */
+	zg_caps_t c;
+	const zg_zone_t *const *src;
+	size_t n;
+	uint8_t **aside;            /* per source and name: moved aside */
+	ref_t *side;                /* the names moved aside, then sorted */
+	size_t nside, capside;
+	zg_zone_t s;                /* their copy, in canonical order */
+	zg_caps_t sc;
+} merge_t;
+
+/* Canonical order, then file order (the sort is not stable). */
+static int ref_cmp(const void *a, const void *b)
+{
+	const ref_t *x = a, *y = b;
+	int c = zg_dname_cmp(x->owner, y->owner);
+	if (c != 0) {
+		return c;
+	}
+	if (x->src != y->src) {
+		return x->src < y->src ? -1 : 1;
+	}
+	return (x->name > y->name) - (x->name < y->name);
+}
+
+/* The pass: names that do not sort after the last name kept are moved aside. */
+static zg_err_t split_aside(merge_t *m)
+{
+	const uint8_t *last = NULL;
+	for (size_t k = 0; k < m->n; k++) {
+		const zg_zone_t *p = m->src[k];
+		if ((m->aside[k] = calloc(p->nnames ? p->nnames : 1, 1)) == NULL) {
+			return ZG_ENOMEM;
+		}
+		for (uint32_t i = 0; i < p->nnames; i++) {
+			const uint8_t *o = p->names[i].owner;
+			if (last == NULL || zg_dname_cmp(o, last) > 0) {
+				last = o;
+				continue;
+			}
+			if (zg_array_reserve(&m->side, &m->capside, m->nside, sizeof(ref_t), 1024) != ZG_EOK) {
+				return ZG_ENOMEM;
+			}
+			m->side[m->nside++] = (ref_t){ .owner = o, .src = (uint32_t)k, .name = i };
+			m->aside[k][i] = 1;
+		}
+	}
+	return ZG_EOK;
+}
+
+zg_err_t zg_model_merge_last(zg_zone_t *z, zg_caps_t *c, const zg_zone_t *p, uint32_t i)
+{
+	zg_raw_rr_t *run = NULL;
+	size_t n = 0, cap = 0;
+	zg_name_t last = z->names[z->nnames - 1];
+	zg_zone_t view = *p;
+	view.nnames = i + 1;
+	zg_err_t ret = zg_model_to_raw(z, z->nnames - 1, NULL, &run, &n, &cap);
+	if (ret == ZG_EOK) {
+		ret = zg_model_to_raw(&view, i, NULL, &run, &n, &cap);
+	}
+	if (ret == ZG_EOK) {
+		for (size_t k = 0; k < n; k++) {
+			run[k].owner = last.owner;
+		}
+		const zg_rrset_t *s = &z->rrsets[last.rrset_first];
+		z->nrrsets = last.rrset_first;
+		z->nrrs = s->rr_first;
+		z->nsigs = s->sig_first;
+		z->nnames--;
+		ret = zg_model_reserve(z, c, 1, n);
+	}
+	if (ret == ZG_EOK) {
+		zg_build_sort(run, n);
+		ret = zg_model_add_name(z, run, n);
+	}
+	zg_pages_resize(run, 0);
+	return ret;
+}
+
+/* Append names [from, to) of p (ascending); the first may be the owner of z's last name: then
+ * both are regrouped as one. */
+static zg_err_t append_run(zg_zone_t *z, zg_caps_t *c, const zg_zone_t *p, uint32_t from,
+                           uint32_t to)
+{
+	zg_err_t ret = ZG_EOK;
+	if (z->nnames > 0 && zg_owner_same(z->names[z->nnames - 1].owner, p->names[from].owner)) {
+		ret = zg_model_merge_last(z, c, p, from++);
+	}
+	if (ret != ZG_EOK || from >= to) {
+		return ret;
+	}
+	span_t sp = span_of(p, from, to);
+	uint32_t most = sp.s1 - sp.s0;
+	most = most > sp.r1 - sp.r0 ? most : sp.r1 - sp.r0;
+	most = most > sp.g1 - sp.g0 ? most : sp.g1 - sp.g0;
+	ret = zg_model_reserve(z, c, to - from, most);
+	if (ret == ZG_EOK) {
+		zg_model_copy(z, p, from, to);
+	}
+	return ret;
+}
+
+/* The names moved aside, sorted, into their own model. */
+static zg_err_t copy_aside(merge_t *m)
+{
+	zg_err_t ret = zg_model_reserve(&m->s, &m->sc, 1, 1);
+	if (m->nside > 0) {
+		qsort(m->side, m->nside, sizeof(ref_t), ref_cmp);
+	}
+	for (size_t k = 0; k < m->nside && ret == ZG_EOK; k++) {
+		uint32_t i = m->side[k].name;
+		ret = append_run(&m->s, &m->sc, m->src[m->side[k].src], i, i + 1);
+	}
+	free(m->side);
+	m->side = NULL;
+	return ret;
+}
+
+/* Names [from, to) of p are consumed: give their pages back once there are enough. */
+static void release(const zg_zone_t *p, uint32_t *from, uint32_t to, bool force)
+{
+	if (*from >= to || (!force && (to - *from) * sizeof(zg_rrset_t) < RELEASE_STEP)) {
+		return;
+	}
+	span_t sp = span_of(p, *from, to);
+	zg_pages_release(p->names + *from, (to - *from) * sizeof(zg_name_t));
+	zg_pages_release(p->rrsets + sp.s0, (sp.s1 - sp.s0) * sizeof(zg_rrset_t));
+	zg_pages_release(p->rrs + sp.r0, (sp.r1 - sp.r0) * sizeof(zg_rr_t));
+	zg_pages_release(p->sigs + sp.g0, (sp.g1 - sp.g0) * sizeof(zg_rr_t));
+	*from = to;
+}
+
+/* The next name kept in the pass, at or after (k, i); false at the end. */
+static bool next_kept(const merge_t *m, size_t *k, uint32_t *i)
+{
+	while (*k < m->n) {
+		while (*i < m->src[*k]->nnames && m->aside[*k][*i]) {
+			(*i)++;
+		}
+		if (*i < m->src[*k]->nnames) {
+			return true;
+		}
+		(*k)++;
+		*i = 0;
+	}
+	return false;
+}
+
+/* Kept names of source k from i on, in one run: up to a name moved aside or one that does not
+ * sort before `until` (NULL: no limit); the end of the run. */
+static uint32_t kept_run(const merge_t *m, size_t k, uint32_t i, const uint8_t *until)
+{
+	const zg_zone_t *p = m->src[k];
+	for (i++; i < p->nnames && !m->aside[k][i]; i++) {
+		if (until != NULL && zg_dname_cmp(p->names[i].owner, until) >= 0) {
+			break;
+		}
+	}
+	return i;
+}
+
+/* Names of s from j on that sort before `until` (NULL: all); the end of the run. */
+static uint32_t sorted_run(const zg_zone_t *s, uint32_t j, const uint8_t *until)
+{
+	for (j++; j < s->nnames; j++) {
+		if (until != NULL && zg_dname_cmp(s->names[j].owner, until) >= 0) {
+			break;
+		}
+	}
+	return j;
+}
+
+/* The kept names (in order) and the sorted ones merged into the result, run by run. */
+static zg_err_t merge_two(merge_t *m)
+{
+	size_t k = 0;
+	uint32_t i = 0, j = 0, done = 0, sdone = 0;
+	zg_err_t ret = zg_model_reserve(m->z, &m->c, 1, 1);
+	bool more = next_kept(m, &k, &i);
+	while (ret == ZG_EOK && (more || j < m->s.nnames)) {
+		const uint8_t *kh = more ? m->src[k]->names[i].owner : NULL;
+		const uint8_t *sh = j < m->s.nnames ? m->s.names[j].owner : NULL;
+		if (kh != NULL && (sh == NULL || zg_dname_cmp(kh, sh) <= 0)) {
+			const zg_zone_t *p = m->src[k];
+			uint32_t from = i;
+			i = kept_run(m, k, i, sh);
+			ret = append_run(m->z, &m->c, p, from, i);
+			release(p, &done, i, i == p->nnames);
+			size_t was = k;
+			more = next_kept(m, &k, &i);
+			done = k == was ? done : 0;
+		} else {
+			uint32_t from = j;
+			j = sorted_run(&m->s, j, kh);
+			ret = append_run(m->z, &m->c, &m->s, from, j);
+			release(&m->s, &sdone, j, false);
+		}
+	}
+	return ret;
+}
+
+zg_err_t zg_merge_names(zg_zone_t *z, const zg_zone_t *const *src, size_t n)
+{
+	merge_t m = { .z = z, .src = src, .n = n, .aside = calloc(n ? n : 1, sizeof(uint8_t *)),
+	              .s = { .arena = z->arena } };
+	zg_err_t ret = m.aside != NULL ? split_aside(&m) : ZG_ENOMEM;
+	if (ret == ZG_EOK) {
+		ret = copy_aside(&m);
+	}
+	if (ret == ZG_EOK) {
+		ret = merge_two(&m);
+	}
+	zg_model_shrink(z, &m.c);
+	zg_model_drop(&m.s);
+	for (size_t k = 0; m.aside != NULL && k < n; k++) {
+		free(m.aside[k]);
+	}
+	free(m.aside);
+	free(m.side);
+	return ret;
+}
