@@ -60,21 +60,34 @@ bool zg_dname_equal(const uint8_t *a, const uint8_t *b)
 	return la == zg_dname_len(b, ZG_DNAME_MAXLEN) && memcmp(a, b, la) == 0;
 }
 
+/* Two labels as left-justified octet strings (labels are short: no call to memcmp). */
+static int label_cmp(const uint8_t *la, const uint8_t *lb)
+{
+	uint8_t min = la[0] < lb[0] ? la[0] : lb[0];
+	if (min > 8) { /* hashed owners: 32 bytes */
+		int c = memcmp(la + 1, lb + 1, min);
+		return c != 0 ? c : (la[0] > lb[0]) - (la[0] < lb[0]);
+	}
+	for (unsigned i = 1; i <= min; i++) {
+		if (la[i] != lb[i]) {
+			return la[i] < lb[i] ? -1 : 1;
+		}
+	}
+	return (la[0] > lb[0]) - (la[0] < lb[0]);
+}
+
 int zg_dname_cmp(const uint8_t *a, const uint8_t *b)
 {
+	if (a == b) {
+		return 0;
+	}
 	uint8_t oa[128], ob[128];
 	unsigned na = label_offsets(a, oa);
 	unsigned nb = label_offsets(b, ob);
 	while (na > 0 && nb > 0) {
-		const uint8_t *la = a + oa[--na];
-		const uint8_t *lb = b + ob[--nb];
-		uint8_t min = la[0] < lb[0] ? la[0] : lb[0];
-		int c = memcmp(la + 1, lb + 1, min);
+		int c = label_cmp(a + oa[--na], b + ob[--nb]);
 		if (c != 0) {
 			return c;
-		}
-		if (la[0] != lb[0]) {
-			return la[0] < lb[0] ? -1 : 1;
 		}
 	}
 	return (na > 0) - (nb > 0);
@@ -100,6 +113,14 @@ size_t zg_dname_sort_key(const uint8_t *name, uint8_t out[ZG_DNAME_KEYLEN])
 
 bool zg_dname_under(const uint8_t *name, const uint8_t *parent)
 {
+	size_t bn = zg_dname_len(name, ZG_DNAME_MAXLEN), bp = zg_dname_len(parent, ZG_DNAME_MAXLEN);
+	if (bn > 0 && bp > 0) { /* the same bytes at the end, from a label boundary on */
+		while (bn > bp) {
+			bn -= 1u + *name;
+			name += 1u + *name;
+		}
+		return bn == bp && memcmp(name, parent, bp) == 0;
+	}
 	unsigned ln = zg_dname_labels(name);
 	unsigned lp = zg_dname_labels(parent);
 	if (ln < lp) {
