@@ -241,23 +241,24 @@ static void *hash_range(void *arg)
 #define HASH_THREADS_MAX 64
 #define HASH_PER_THREAD_MIN 4096
 
-/* Every candidate's hash: from the memo where it has it, the rest on the run's threads. */
-static zg_err_t hash_cands(n3ctx_t *c)
+/* Candidates [from, ncand)' hashes: from the memo where it has it, the rest on the run's
+ * threads. */
+static zg_err_t hash_cands(n3ctx_t *c, size_t from)
 {
-	for (size_t i = 0; i < c->ncand; i++) {
+	for (size_t i = from; i < c->ncand; i++) {
 		cand_t *x = &c->cand[i];
 		x->hashed = x->name != ZG_NONE && zg_memo_hash_get(c->ctx, x->name, x->hash);
 	}
 	unsigned n = c->ctx->opts->threads ? c->ctx->opts->threads : 1;
 	n = n > HASH_THREADS_MAX ? HASH_THREADS_MAX : n;
-	size_t most = c->ncand / HASH_PER_THREAD_MIN + 1;
+	size_t count = c->ncand - from, most = count / HASH_PER_THREAD_MIN + 1;
 	n = n > most ? (unsigned)most : n;
 	hash_job_t job[HASH_THREADS_MAX];
 	pthread_t tid[HASH_THREADS_MAX];
 	bool started[HASH_THREADS_MAX] = { false };
 	for (unsigned t = 0; t < n; t++) {
-		job[t] = (hash_job_t){ .c = c, .first = c->ncand * t / n,
-		                       .last = c->ncand * (t + 1) / n };
+		job[t] = (hash_job_t){ .c = c, .first = from + count * t / n,
+		                       .last = from + count * (t + 1) / n };
 		started[t] = t + 1 < n && pthread_create(&tid[t], NULL, hash_range, &job[t]) == 0;
 	}
 	zg_err_t ret = ZG_EOK;
@@ -269,7 +270,7 @@ static zg_err_t hash_cands(n3ctx_t *c)
 		}
 		ret = ret == ZG_EOK ? job[t].ret : ret;
 	}
-	for (size_t i = 0; ret == ZG_EOK && i < c->ncand; i++) {
+	for (size_t i = from; ret == ZG_EOK && i < c->ncand; i++) {
 		if (c->cand[i].name != ZG_NONE && !c->cand[i].hashed) {
 			zg_memo_hash_put(c->ctx, c->cand[i].name, c->cand[i].hash);
 		}
@@ -277,10 +278,36 @@ static zg_err_t hash_cands(n3ctx_t *c)
 	return ret;
 }
 
+static n3_t *find_n3(n3ctx_t *c, const uint8_t *hash);
+static const n3_t *covering(const n3ctx_t *c, const uint8_t *hash);
+
+/* Hash candidates [from, ncand) and drop the insecure delegations without an NSEC3 of their
+ * own under an opt-out span: counted here, they need nothing else (match_one() would count
+ * them the same way), so a TLD's million of them are never all held or sorted at once. */
+static zg_err_t settle(n3ctx_t *c, size_t from)
+{
+	zg_err_t ret = hash_cands(c, from);
+	size_t kept = from;
+	for (size_t i = from; ret == ZG_EOK && i < c->ncand; i++) {
+		const cand_t *x = &c->cand[i];
+		if (x->name != ZG_NONE && !x->needed && c->nn3 > 0 && find_n3(c, x->hash) == NULL &&
+		    covering(c, x->hash)->optout) {
+			zg_report_counts_mut(c->ctx->report)->nsec3_optout++;
+			continue;
+		}
+		c->cand[kept++] = *x;
+	}
+	c->ncand = ret == ZG_EOK ? kept : c->ncand;
+	return ret;
+}
+
+#define SETTLE_EVERY 65536 /* candidates hashed and settled at a time */
+
 /* Names that need an NSEC3: authoritative names with data, and the empty non-terminals
  * between them and the apex. Insecure delegations (and ENTs above only such) are optional. */
 static zg_err_t collect_names(n3ctx_t *c)
 {
+	size_t settled = 0;
 	const zg_zone_t *z = c->ctx->zone;
 	zg_err_t ret = ZG_EOK;
 	unsigned apex_labels = zg_dname_labels(z->origin);
@@ -302,9 +329,13 @@ static zg_err_t collect_names(n3ctx_t *c)
 			}
 			ret = add_cand(c, p, ZG_NONE, needed);
 		}
+		if (ret == ZG_EOK && c->ncand - settled >= SETTLE_EVERY) {
+			ret = settle(c, settled);
+			settled = c->ncand;
+		}
 	}
 	if (ret == ZG_EOK) {
-		ret = hash_cands(c);
+		ret = settle(c, settled);
 	}
 	if (ret == ZG_EOK && c->ncand > 0) {
 		qsort(c->cand, c->ncand, sizeof(cand_t), cand_cmp);
