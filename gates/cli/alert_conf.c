@@ -8,7 +8,6 @@
  *         secret-file: /etc/zonegate/pagerduty.key
  */
 #define _GNU_SOURCE
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,30 +77,9 @@ static const field_t ROUTE_FIELDS[] = {
 };
 
 typedef struct {
-	const char *path;
-	yaml_document_t *doc;
+	cli_yaml_ctx_t y; /* first: the parser's context is the YAML one */
 	cli_alert_conf_t *c;
-	char *err;
-	size_t errlen;
 } actx_t;
-
-__attribute__((format(printf, 3, 4))) static int bad(actx_t *x, const yaml_node_t *n,
-                                                     const char *fmt, ...)
-{
-	int w = snprintf(x->err, x->errlen, "%s:%zu: ", x->path, n ? n->start_mark.line + 1 : 1);
-	va_list ap;
-	va_start(ap, fmt);
-	if (w > 0 && (size_t)w < x->errlen) {
-		vsnprintf(x->err + w, x->errlen - (size_t)w, fmt, ap);
-	}
-	va_end(ap);
-	return -1;
-}
-
-static const char *scalar(const yaml_node_t *n)
-{
-	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
 
 static char *keep(cli_alert_conf_t *c, const char *s)
 {
@@ -116,47 +94,47 @@ static char *keep(cli_alert_conf_t *c, const char *s)
 
 static int set_scalar(actx_t *x, const field_t *f, yaml_node_t *v, void *base)
 {
-	const char *s = scalar(v);
+	const char *s = cli_yaml_scalar(v);
 	char *p = (char *)base + f->off;
 	if (s == NULL) {
-		return bad(x, v, "%s: expected a single value", f->key);
+		return cli_yaml_bad(&x->y, v, "%s: expected a single value", f->key);
 	}
 	switch (f->type) {
 	case F_STR:
 		if (s[0] == '\0' || (*(const char **)p = keep(x->c, s)) == NULL) {
-			return bad(x, v, "%s: empty value", f->key);
+			return cli_yaml_bad(&x->y, v, "%s: empty value", f->key);
 		}
 		return 0;
 	case F_DUR:
 		return cli_parse_duration_ms(s, (uint64_t *)p) == 0
 		               ? 0
-		               : bad(x, v, "%s: bad duration '%s' (e.g. 500ms, 10s, 5m, 24h)", f->key, s);
+		               : cli_yaml_bad(&x->y, v, "%s: bad duration '%s' (e.g. 500ms, 10s, 5m, 24h)", f->key, s);
 	case F_BOOL:
 		if (strcmp(s, "true") != 0 && strcmp(s, "false") != 0) {
-			return bad(x, v, "%s: expected true or false, not '%s'", f->key, s);
+			return cli_yaml_bad(&x->y, v, "%s: expected true or false, not '%s'", f->key, s);
 		}
 		*(bool *)p = strcmp(s, "true") == 0;
 		return 0;
 	case F_SEV:
 		return zg_alert_sev_lookup(s, (zg_alert_sev_t *)p) == ZG_EOK
 		               ? 0
-		               : bad(x, v, "%s: '%s' is not info, warning, error or critical", f->key,
+		               : cli_yaml_bad(&x->y, v, "%s: '%s' is not info, warning, error or critical", f->key,
 		                     s);
 	case F_KIND:
 		((route_raw_t *)base)->has_kind = true;
 		return zg_alert_kind_lookup(s, (zg_alert_kind_t *)p) == ZG_EOK
 		               ? 0
-		               : bad(x, v, "kind: unknown kind '%s' (webhook, slack, pagerduty, "
+		               : cli_yaml_bad(&x->y, v, "kind: unknown kind '%s' (webhook, slack, pagerduty, "
 		                           "opsgenie, alertmanager, exec)", s);
 	case F_DELIVER:
 		if (strcmp(s, "background") != 0 && strcmp(s, "spool-only") != 0) {
-			return bad(x, v, "deliver: expected background or spool-only, not '%s'", s);
+			return cli_yaml_bad(&x->y, v, "deliver: expected background or spool-only, not '%s'", s);
 		}
 		*(bool *)p = strcmp(s, "spool-only") == 0;
 		return 0;
 	case F_NODE: break;
 	}
-	return bad(x, v, "%s: unexpected value", f->key);
+	return cli_yaml_bad(&x->y, v, "%s: unexpected value", f->key);
 }
 
 /* One mapping against a schema table: unknown and repeated keys are errors. */
@@ -164,23 +142,23 @@ static int parse_map(actx_t *x, yaml_node_t *map, const field_t *fields, size_t 
                      void *base, const char *what)
 {
 	if (map == NULL || map->type != YAML_MAPPING_NODE) {
-		return bad(x, map, "%s must be a mapping", what);
+		return cli_yaml_bad(&x->y, map, "%s must be a mapping", what);
 	}
 	uint32_t seen = 0;
 	for (yaml_node_pair_t *pr = map->data.mapping.pairs.start; pr < map->data.mapping.pairs.top;
 	     pr++) {
-		yaml_node_t *k = yaml_document_get_node(x->doc, pr->key);
-		yaml_node_t *v = yaml_document_get_node(x->doc, pr->value);
-		const char *ks = scalar(k);
+		yaml_node_t *k = yaml_document_get_node(x->y.doc, pr->key);
+		yaml_node_t *v = yaml_document_get_node(x->y.doc, pr->value);
+		const char *ks = cli_yaml_scalar(k);
 		size_t i = 0;
 		while (ks != NULL && i < nfields && strcmp(ks, fields[i].key) != 0) {
 			i++;
 		}
 		if (ks == NULL || i == nfields) {
-			return bad(x, k, "unknown key '%s' in %s", ks ? ks : "?", what);
+			return cli_yaml_bad(&x->y, k, "unknown key '%s' in %s", ks ? ks : "?", what);
 		}
 		if (seen & (1u << i)) {
-			return bad(x, k, "key '%s' given twice", ks);
+			return cli_yaml_bad(&x->y, k, "key '%s' given twice", ks);
 		}
 		seen |= 1u << i;
 		if (fields[i].type == F_NODE) {
@@ -198,7 +176,7 @@ static const char *read_secret(actx_t *x, const yaml_node_t *n, const char *file
 {
 	char buf[SECRET_MAX + 1];
 	if (file != NULL && env != NULL) {
-		bad(x, n, "%s: give a file or an environment variable, not both", what);
+		cli_yaml_bad(&x->y, n, "%s: give a file or an environment variable, not both", what);
 		return NULL;
 	}
 	const char *val = env ? getenv(env) : NULL;
@@ -217,7 +195,7 @@ static const char *read_secret(actx_t *x, const yaml_node_t *n, const char *file
 		val = f ? buf : NULL;
 	}
 	if (val == NULL || val[0] == '\0') {
-		bad(x, n, "%s: %s %s is %s", what, file ? "file" : "environment variable",
+		cli_yaml_bad(&x->y, n, "%s: %s %s is %s", what, file ? "file" : "environment variable",
 		    file ? file : env, file ? "unreadable or empty" : "unset or empty");
 		return NULL;
 	}
@@ -244,21 +222,21 @@ static int route_url(actx_t *x, yaml_node_t *n, const route_raw_t *rr, zg_alert_
 {
 	int given = (rr->url != NULL) + (rr->url_file != NULL) + (rr->url_env != NULL);
 	if (rr->kind == ZG_ALERT_EXEC) {
-		return given ? bad(x, n, "route %s: exec takes a command, not a url", rr->name) : 0;
+		return given ? cli_yaml_bad(&x->y, n, "route %s: exec takes a command, not a url", rr->name) : 0;
 	}
 	if (given > 1) {
-		return bad(x, n, "route %s: give one of url, url-file, url-env", rr->name);
+		return cli_yaml_bad(&x->y, n, "route %s: give one of url, url-file, url-env", rr->name);
 	}
 	r->url = rr->url ? rr->url : default_url(rr->kind);
 	if (rr->url_file || rr->url_env) {
 		r->url = read_secret(x, n, rr->url_file, rr->url_env, "url");
 	}
 	if (r->url == NULL) {
-		return given ? -1 : bad(x, n, "route %s: %s needs a url", rr->name,
+		return given ? -1 : cli_yaml_bad(&x->y, n, "route %s: %s needs a url", rr->name,
 		                        zg_alert_kind_name(rr->kind));
 	}
 	if (strncmp(r->url, "https://", 8) != 0 && strncmp(r->url, "http://", 7) != 0) {
-		return bad(x, n, "route %s: the url must be http:// or https://", rr->name);
+		return cli_yaml_bad(&x->y, n, "route %s: the url must be http:// or https://", rr->name);
 	}
 	return 0;
 }
@@ -268,12 +246,12 @@ static int route_secret(actx_t *x, yaml_node_t *n, const route_raw_t *rr, zg_ale
 	bool need = rr->kind == ZG_ALERT_PAGERDUTY || rr->kind == ZG_ALERT_OPSGENIE ||
 	            rr->kind == ZG_ALERT_WEBHOOK;
 	if (rr->secret_file == NULL && rr->secret_env == NULL) {
-		return need ? bad(x, n, "route %s: %s needs secret-file or secret-env", rr->name,
+		return need ? cli_yaml_bad(&x->y, n, "route %s: %s needs secret-file or secret-env", rr->name,
 		                  zg_alert_kind_name(rr->kind))
 		            : 0;
 	}
 	if (rr->kind == ZG_ALERT_SLACK) {
-		return bad(x, n, "route %s: slack takes no secret (its url is the secret: url-file)",
+		return cli_yaml_bad(&x->y, n, "route %s: slack takes no secret (its url is the secret: url-file)",
 		           rr->name);
 	}
 	r->secret = read_secret(x, n, rr->secret_file, rr->secret_env, "secret");
@@ -284,28 +262,28 @@ static int route_command(actx_t *x, yaml_node_t *n, const route_raw_t *rr, size_
 {
 	const char **argv = x->c->argv[idx];
 	if (rr->kind != ZG_ALERT_EXEC) {
-		return rr->command ? bad(x, rr->command, "route %s: command is for exec routes only",
+		return rr->command ? cli_yaml_bad(&x->y, rr->command, "route %s: command is for exec routes only",
 		                         rr->name)
 		                   : 0;
 	}
 	yaml_node_t *cmd = rr->command;
 	if (cmd == NULL || cmd->type != YAML_SEQUENCE_NODE ||
 	    cmd->data.sequence.items.top == cmd->data.sequence.items.start) {
-		return bad(x, cmd ? cmd : n, "route %s: exec needs command: [/path/to/program, args]",
+		return cli_yaml_bad(&x->y, cmd ? cmd : n, "route %s: exec needs command: [/path/to/program, args]",
 		           rr->name);
 	}
 	size_t k = 0;
 	for (yaml_node_item_t *it = cmd->data.sequence.items.start;
 	     it < cmd->data.sequence.items.top; it++, k++) {
-		const char *s = scalar(yaml_document_get_node(x->doc, *it));
+		const char *s = cli_yaml_scalar(yaml_document_get_node(x->y.doc, *it));
 		if (s == NULL || k == CLI_ALERT_MAX_ARGS || (argv[k] = keep(x->c, s)) == NULL) {
-			return bad(x, cmd, "route %s: command must be a list of at most %d strings",
+			return cli_yaml_bad(&x->y, cmd, "route %s: command must be a list of at most %d strings",
 			           rr->name, CLI_ALERT_MAX_ARGS);
 		}
 	}
 	argv[k] = NULL;
 	if (argv[0][0] != '/' || access(argv[0], X_OK) != 0) {
-		return bad(x, cmd, "route %s: %s is not an executable absolute path", rr->name,
+		return cli_yaml_bad(&x->y, cmd, "route %s: %s is not an executable absolute path", rr->name,
 		           argv[0]);
 	}
 	x->c->routes[idx].argv = argv;
@@ -315,15 +293,15 @@ static int route_command(actx_t *x, yaml_node_t *n, const route_raw_t *rr, size_
 static int route_name_ok(actx_t *x, yaml_node_t *n, const char *name, size_t idx)
 {
 	if (name == NULL) {
-		return bad(x, n, "route without a name");
+		return cli_yaml_bad(&x->y, n, "route without a name");
 	}
 	if (strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") !=
 	    strlen(name)) {
-		return bad(x, n, "route name '%s': use letters, digits, '-', '_', '.'", name);
+		return cli_yaml_bad(&x->y, n, "route name '%s': use letters, digits, '-', '_', '.'", name);
 	}
 	for (size_t i = 0; i < idx; i++) {
 		if (strcmp(x->c->routes[i].name, name) == 0) {
-			return bad(x, n, "route name '%s' used twice", name);
+			return cli_yaml_bad(&x->y, n, "route name '%s' used twice", name);
 		}
 	}
 	return 0;
@@ -339,16 +317,16 @@ static int parse_route(actx_t *x, yaml_node_t *n, size_t idx)
 		return -1;
 	}
 	if (!rr.has_kind) {
-		return bad(x, n, "route %s: kind is required", rr.name);
+		return cli_yaml_bad(&x->y, n, "route %s: kind is required", rr.name);
 	}
 	if (rr.timeout == 0 || rr.timeout > 600000) {
-		return bad(x, n, "route %s: timeout must be between 1ms and 10m", rr.name);
+		return cli_yaml_bad(&x->y, n, "route %s: timeout must be between 1ms and 10m", rr.name);
 	}
 	*r = (zg_alert_route_t){ .name = rr.name, .kind = rr.kind, .ca_file = rr.ca_file,
 		                 .min_severity = rr.min_sev, .timeout_ms = (uint32_t)rr.timeout,
 		                 .fallback = rr.fallback };
 	if (rr.ca_file != NULL && access(rr.ca_file, R_OK) != 0) {
-		return bad(x, n, "route %s: ca-file %s is not readable", rr.name, rr.ca_file);
+		return cli_yaml_bad(&x->y, n, "route %s: ca-file %s is not readable", rr.name, rr.ca_file);
 	}
 	if (route_url(x, n, &rr, r) != 0 || route_secret(x, n, &rr, r) != 0) {
 		return -1;
@@ -362,15 +340,15 @@ static int parse_routes(actx_t *x, yaml_node_t *seq)
 		return 0;
 	}
 	if (seq->type != YAML_SEQUENCE_NODE) {
-		return bad(x, seq, "routes must be a list");
+		return cli_yaml_bad(&x->y, seq, "routes must be a list");
 	}
 	size_t n = 0;
 	for (yaml_node_item_t *it = seq->data.sequence.items.start; it < seq->data.sequence.items.top;
 	     it++, n++) {
 		if (n == CLI_ALERT_MAX_ROUTES) {
-			return bad(x, seq, "at most %d routes", CLI_ALERT_MAX_ROUTES);
+			return cli_yaml_bad(&x->y, seq, "at most %d routes", CLI_ALERT_MAX_ROUTES);
 		}
-		if (parse_route(x, yaml_document_get_node(x->doc, *it), n) != 0) {
+		if (parse_route(x, yaml_document_get_node(x->y.doc, *it), n) != 0) {
 			return -1;
 		}
 	}
@@ -383,13 +361,13 @@ static int finish_top(actx_t *x, yaml_node_t *n, top_raw_t *t)
 	zg_alert_conf_t *conf = &x->c->conf;
 	char rd[4200];
 	if (t->spool == NULL) {
-		return bad(x, n, "alerting: spool is required (the durable outbox directory)");
+		return cli_yaml_bad(&x->y, n, "alerting: spool is required (the durable outbox directory)");
 	}
 	if (t->backoff_initial == 0 || t->backoff_max < t->backoff_initial || t->max_age == 0) {
-		return bad(x, n, "alerting: need 0 < backoff-initial <= backoff-max and max-age > 0");
+		return cli_yaml_bad(&x->y, n, "alerting: need 0 < backoff-initial <= backoff-max and max-age > 0");
 	}
 	if (t->heartbeat_url != NULL && t->heartbeat_url_file != NULL) {
-		return bad(x, n, "alerting: give heartbeat-url or heartbeat-url-file, not both");
+		return cli_yaml_bad(&x->y, n, "alerting: give heartbeat-url or heartbeat-url-file, not both");
 	}
 	snprintf(rd, sizeof(rd), "%s/reports", t->spool);
 	*conf = (zg_alert_conf_t){ .spool = t->spool, .metrics_file = t->metrics_file,
@@ -407,36 +385,36 @@ static int finish_top(actx_t *x, yaml_node_t *n, top_raw_t *t)
 	}
 	if (conf->heartbeat_url != NULL && strncmp(conf->heartbeat_url, "https://", 8) != 0 &&
 	    strncmp(conf->heartbeat_url, "http://", 7) != 0) {
-		return bad(x, n, "alerting: the heartbeat url must be http:// or https://");
+		return cli_yaml_bad(&x->y, n, "alerting: the heartbeat url must be http:// or https://");
 	}
 	x->c->background = !t->spool_only;
 	x->c->sender_window_ms = t->window;
-	return conf->report_dir ? parse_routes(x, t->routes) : bad(x, n, "out of memory");
+	return conf->report_dir ? parse_routes(x, t->routes) : cli_yaml_bad(&x->y, n, "out of memory");
 }
 
 static int apply(actx_t *x)
 {
-	yaml_node_t *root = yaml_document_get_root_node(x->doc);
+	yaml_node_t *root = yaml_document_get_root_node(x->y.doc);
 	if (root == NULL || root->type != YAML_MAPPING_NODE) {
-		return bad(x, root, "the config must be a mapping with an 'alerting' section");
+		return cli_yaml_bad(&x->y, root, "the config must be a mapping with an 'alerting' section");
 	}
 	yaml_node_t *section = NULL;
 	for (yaml_node_pair_t *pr = root->data.mapping.pairs.start;
 	     pr < root->data.mapping.pairs.top; pr++) {
-		yaml_node_t *k = yaml_document_get_node(x->doc, pr->key);
-		const char *ks = scalar(k);
+		yaml_node_t *k = yaml_document_get_node(x->y.doc, pr->key);
+		const char *ks = cli_yaml_scalar(k);
 		if (ks != NULL && strcmp(ks, "gate") == 0) {
 			continue; /* the XFR gate's section of the same deployment file (gate_conf.c) */
 		}
 		if (ks == NULL || strcmp(ks, "alerting") != 0 || section != NULL) {
-			return bad(x, k, "unknown or repeated key '%s' at the top level", ks ? ks : "?");
+			return cli_yaml_bad(&x->y, k, "unknown or repeated key '%s' at the top level", ks ? ks : "?");
 		}
-		section = yaml_document_get_node(x->doc, pr->value);
+		section = yaml_document_get_node(x->y.doc, pr->value);
 	}
 	top_raw_t t = { .heartbeat_timeout = 5000, .backoff_initial = 2000, .backoff_max = 300000,
 		        .max_age = 86400000, .am_ttl = 86400000, .window = 60000 };
 	if (section == NULL) {
-		return bad(x, root, "no 'alerting' section");
+		return cli_yaml_bad(&x->y, root, "no 'alerting' section");
 	}
 	if (parse_map(x, section, TOP_FIELDS, sizeof(TOP_FIELDS) / sizeof(TOP_FIELDS[0]), &t,
 	              "alerting") != 0) {
@@ -452,7 +430,7 @@ int cli_alert_conf_load(const char *path, cli_alert_conf_t *c, char *err, size_t
 	if (cli_yaml_load(path, &doc, err, errlen) != 0) {
 		return -1;
 	}
-	actx_t x = { .path = path, .doc = &doc, .c = c, .err = err, .errlen = errlen };
+	actx_t x = { .y = { .path = path, .doc = &doc, .err = err, .errlen = errlen }, .c = c };
 	int rc = apply(&x);
 	yaml_document_delete(&doc);
 	if (rc != 0) {

@@ -15,24 +15,7 @@
 #include "gates/cli/cli.h"
 #include "gates/cli/yaml_util.h"
 
-typedef struct {
-	const char *path;
-	yaml_document_t *doc;
-	char *err;
-	size_t errlen;
-} pctx_t;
-
-static int bad(pctx_t *c, const yaml_node_t *n, const char *what, const char *value)
-{
-	snprintf(c->err, c->errlen, "%s:%zu: %s '%s'", c->path, n->start_mark.line + 1, what,
-	         value);
-	return -1;
-}
-
-static const char *scalar(const yaml_node_t *n)
-{
-	return n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
+typedef cli_yaml_ctx_t pctx_t;
 
 /* A duration in whole seconds (the policy's unit). */
 static int parse_duration(const char *s, uint32_t *out)
@@ -59,16 +42,16 @@ static int parse_fraction(const char *s, double *out)
 static int set_severity(pctx_t *c, yaml_node_t *map, zg_policy_t *p)
 {
 	if (map->type != YAML_MAPPING_NODE) {
-		return bad(c, map, "severity must be a mapping of finding id to level", "");
+		return cli_yaml_bad(c, map, "severity must be a mapping of finding id to level");
 	}
 	for (yaml_node_pair_t *pr = map->data.mapping.pairs.start; pr < map->data.mapping.pairs.top;
 	     pr++) {
 		yaml_node_t *k = yaml_document_get_node(c->doc, pr->key);
 		yaml_node_t *v = yaml_document_get_node(c->doc, pr->value);
-		const char *ks = scalar(k), *vs = scalar(v);
+		const char *ks = cli_yaml_scalar(k), *vs = cli_yaml_scalar(v);
 		zg_finding_id_t id;
 		if (ks == NULL || zg_finding_lookup(ks, &id) != ZG_EOK) {
-			return bad(c, k, "unknown finding id", ks ? ks : "?");
+			return cli_yaml_bad(c, k, "unknown finding id '%s'", ks ? ks : "?");
 		}
 		if (vs != NULL && strcmp(vs, "error") == 0) {
 			p->severity[id] = ZG_SEV_ERROR;
@@ -77,7 +60,8 @@ static int set_severity(pctx_t *c, yaml_node_t *map, zg_policy_t *p)
 		} else if (vs != NULL && strcmp(vs, "notice") == 0) {
 			p->severity[id] = ZG_SEV_NOTICE;
 		} else {
-			return bad(c, v, "severity must be error, warning or notice, not", vs ? vs : "?");
+			return cli_yaml_bad(c, v, "severity must be error, warning or notice, not '%s'",
+			                    vs ? vs : "?");
 		}
 	}
 	return 0;
@@ -85,12 +69,12 @@ static int set_severity(pctx_t *c, yaml_node_t *map, zg_policy_t *p)
 
 static int set_key(pctx_t *c, yaml_node_t *k, yaml_node_t *v, zg_policy_t *p)
 {
-	const char *ks = scalar(k), *vs = scalar(v);
+	const char *ks = cli_yaml_scalar(k), *vs = cli_yaml_scalar(v);
 	if (ks != NULL && strcmp(ks, "severity") == 0) {
 		return set_severity(c, v, p);
 	}
 	if (ks == NULL || vs == NULL) {
-		return bad(c, k, "expected a scalar key and value at", ks ? ks : "?");
+		return cli_yaml_bad(c, k, "expected a scalar key and value at '%s'", ks ? ks : "?");
 	}
 	int r = -2;
 	uint32_t n = 0;
@@ -111,9 +95,9 @@ static int set_key(pctx_t *c, yaml_node_t *k, yaml_node_t *v, zg_policy_t *p)
 		p->max_examples = n;
 	}
 	if (r == -2) {
-		return bad(c, k, "unknown key", ks);
+		return cli_yaml_bad(c, k, "unknown key '%s'", ks);
 	}
-	return r == 0 ? 0 : bad(c, v, "bad value", vs);
+	return r == 0 ? 0 : cli_yaml_bad(c, v, "bad value '%s'", vs);
 }
 
 static int apply(pctx_t *c, zg_policy_t *p)
@@ -123,7 +107,7 @@ static int apply(pctx_t *c, zg_policy_t *p)
 		return 0; /* empty file: defaults */
 	}
 	if (root->type != YAML_MAPPING_NODE) {
-		return bad(c, root, "the policy must be a mapping", "");
+		return cli_yaml_bad(c, root, "the policy must be a mapping");
 	}
 	for (yaml_node_pair_t *pr = root->data.mapping.pairs.start;
 	     pr < root->data.mapping.pairs.top; pr++) {

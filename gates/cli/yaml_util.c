@@ -1,8 +1,26 @@
 /* yaml_util.c -- YAML document loading and duration values for the config parsers. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "gates/cli/yaml_util.h"
+
+int cli_yaml_bad(const cli_yaml_ctx_t *c, const yaml_node_t *n, const char *fmt, ...)
+{
+	int w = snprintf(c->err, c->errlen, "%s:%zu: ", c->path, n ? n->start_mark.line + 1 : 1);
+	va_list ap;
+	va_start(ap, fmt);
+	if (w > 0 && (size_t)w < c->errlen) {
+		vsnprintf(c->err + w, c->errlen - (size_t)w, fmt, ap);
+	}
+	va_end(ap);
+	return -1;
+}
+
+const char *cli_yaml_scalar(const yaml_node_t *n)
+{
+	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
 
 int cli_yaml_load(const char *path, yaml_document_t *doc, char *err, size_t errlen)
 {

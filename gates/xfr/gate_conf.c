@@ -8,24 +8,7 @@
 #include "gates/cli/yaml_util.h"
 #include "gates/xfr/gate_xfr.h"
 
-typedef struct {
-	const char *path;
-	yaml_document_t *doc;
-	char *err;
-	size_t errlen;
-} pctx_t;
-
-static int bad(pctx_t *c, const yaml_node_t *n, const char *what, const char *key)
-{
-	snprintf(c->err, c->errlen, "%s:%zu: %s%s%s", c->path, n->start_mark.line + 1, what,
-	         key ? " " : "", key ? key : "");
-	return -1;
-}
-
-static const char *scalar(const yaml_node_t *n)
-{
-	return n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
+typedef cli_yaml_ctx_t pctx_t;
 
 int gate_addr_parse(const char *s, uint16_t def_port, gate_addr_t *out)
 {
@@ -61,9 +44,9 @@ int gate_addr_parse(const char *s, uint16_t def_port, gate_addr_t *out)
 
 static int set_str(pctx_t *c, const yaml_node_t *v, const char *key, char *dst, size_t size)
 {
-	const char *s = scalar(v);
+	const char *s = cli_yaml_scalar(v);
 	if (s == NULL || s[0] == '\0' || strlen(s) >= size) {
-		return bad(c, v, "expected a non-empty string for", key);
+		return cli_yaml_bad(c, v, "expected a non-empty string for %s", key);
 	}
 	snprintf(dst, size, "%s", s);
 	return 0;
@@ -71,9 +54,9 @@ static int set_str(pctx_t *c, const yaml_node_t *v, const char *key, char *dst, 
 
 static int set_ms(pctx_t *c, const yaml_node_t *v, const char *key, uint64_t *dst)
 {
-	const char *s = scalar(v);
+	const char *s = cli_yaml_scalar(v);
 	if (s == NULL || cli_parse_duration_ms(s, dst) != 0 || *dst == 0) {
-		return bad(c, v, "expected a duration (e.g. 60s, 5m) for", key);
+		return cli_yaml_bad(c, v, "expected a duration (e.g. 60s, 5m) for %s", key);
 	}
 	return 0;
 }
@@ -84,15 +67,15 @@ typedef int (*map_fn)(pctx_t *c, void *obj, const char *key, yaml_node_t *v);
 static int each_key(pctx_t *c, yaml_node_t *map, const char *what, void *obj, map_fn fn)
 {
 	if (map->type != YAML_MAPPING_NODE) {
-		return bad(c, map, "expected a mapping for", what);
+		return cli_yaml_bad(c, map, "expected a mapping for %s", what);
 	}
 	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
 	     p++) {
 		yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
 		yaml_node_t *v = yaml_document_get_node(c->doc, p->value);
-		const char *key = scalar(k);
+		const char *key = cli_yaml_scalar(k);
 		if (key == NULL) {
-			return bad(c, k, "expected a key in", what);
+			return cli_yaml_bad(c, k, "expected a key in %s", what);
 		}
 		if (fn(c, obj, key, v) != 0) {
 			return -1;
@@ -103,9 +86,7 @@ static int each_key(pctx_t *c, yaml_node_t *map, const char *what, void *obj, ma
 
 static int unknown(pctx_t *c, const yaml_node_t *v, const char *where, const char *key)
 {
-	char msg[256];
-	snprintf(msg, sizeof(msg), "unknown key in %s:", where);
-	return bad(c, v, msg, key);
+	return cli_yaml_bad(c, v, "unknown key in %s: %s", where, key);
 }
 
 static int dist_key(pctx_t *c, void *obj, const char *key, yaml_node_t *v)
@@ -141,11 +122,11 @@ static int verify_key(pctx_t *c, void *obj, const char *key, yaml_node_t *v)
 		return set_str(c, v, key, z->policy_path, sizeof(z->policy_path));
 	}
 	if (strcmp(key, "time") == 0) {
-		const char *s = scalar(v);
+		const char *s = cli_yaml_scalar(v);
 		char *end = NULL;
 		z->fixed_time = s ? strtoull(s, &end, 10) : 0;
 		if (s == NULL || end == s || *end != '\0' || z->fixed_time == 0) {
-			return bad(c, v, "expected UNIX seconds for", key);
+			return cli_yaml_bad(c, v, "expected UNIX seconds for %s", key);
 		}
 		return 0;
 	}
@@ -154,9 +135,9 @@ static int verify_key(pctx_t *c, void *obj, const char *key, yaml_node_t *v)
 
 static int addr_key(pctx_t *c, yaml_node_t *v, const char *key, gate_addr_t *a)
 {
-	const char *s = scalar(v);
+	const char *s = cli_yaml_scalar(v);
 	if (s == NULL || gate_addr_parse(s, 53, a) != 0) {
-		return bad(c, v, "expected ADDRESS[@PORT] for", key);
+		return cli_yaml_bad(c, v, "expected ADDRESS[@PORT] for %s", key);
 	}
 	return 0;
 }
@@ -220,7 +201,7 @@ static int zone_finish(pctx_t *c, const yaml_node_t *n, gate_zone_t *z)
 		               z->state_dir, z->dist_file };
 	for (size_t i = 0; i < sizeof(REQ) / sizeof(REQ[0]); i++) {
 		if (have[i][0] == '\0') {
-			return bad(c, n, "zone without", REQ[i]);
+			return cli_yaml_bad(c, n, "zone without %s", REQ[i]);
 		}
 	}
 	char *p = strstr(z->reload_cmd, "@ORIGIN@");
@@ -236,12 +217,12 @@ static int zone_finish(pctx_t *c, const yaml_node_t *n, gate_zone_t *z)
 static int zones_list(pctx_t *c, gate_conf_t *conf, yaml_node_t *v)
 {
 	if (v->type != YAML_SEQUENCE_NODE) {
-		return bad(c, v, "expected a list for", "zones");
+		return cli_yaml_bad(c, v, "expected a list for zones");
 	}
 	size_t n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
 	conf->zones = calloc(n ? n : 1, sizeof(*conf->zones));
 	if (conf->zones == NULL) {
-		return bad(c, v, "out of memory", NULL);
+		return cli_yaml_bad(c, v, "out of memory");
 	}
 	for (size_t i = 0; i < n; i++) {
 		yaml_node_t *zn = yaml_document_get_node(c->doc, v->data.sequence.items.start[i]);
@@ -252,7 +233,7 @@ static int zones_list(pctx_t *c, gate_conf_t *conf, yaml_node_t *v)
 		}
 		for (size_t j = 0; j + 1 < conf->nzones; j++) {
 			if (strcasecmp(conf->zones[j].origin, z->origin) == 0) {
-				return bad(c, zn, "zone listed twice:", z->origin);
+				return cli_yaml_bad(c, zn, "zone listed twice: %s", z->origin);
 			}
 		}
 	}
@@ -282,7 +263,7 @@ static int top_key(pctx_t *c, void *obj, const char *key, yaml_node_t *v)
 		return 0; /* others belong to their own parsers */
 	}
 	if (conf->zones != NULL) {
-		return bad(c, v, "duplicate section", key);
+		return cli_yaml_bad(c, v, "duplicate section %s", key);
 	}
 	return each_key(c, v, key, conf, gate_key_fn);
 }
