@@ -19,11 +19,12 @@ import base64
 import hashlib
 import hmac
 import os
-import socket
 import struct
 import sys
-import threading
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tcpdns import recv_exact, serve_loopback  # noqa: E402
 
 
 def wire_name(name):
@@ -121,16 +122,6 @@ def transfer(mode, zone, serial, qid, question):
     return None, message(qid, question, [head, ns, glue, a, head])
 
 
-def recv_exact(sock, n):
-    buf = b""
-    while len(buf) < n:
-        chunk = sock.recv(n - len(buf))
-        if not chunk:
-            raise EOFError
-        buf += chunk
-    return buf
-
-
 def serve(conn, args):
     zone, serial, key_name, secret, mode_file = args
     try:
@@ -160,17 +151,7 @@ def main():
     zone, serial, key, mode_file, port_file = sys.argv[1:6]
     _, key_name, secret = key.split(":", 2)
     args = (zone, int(serial), key_name, base64.b64decode(secret), mode_file)
-    srv = socket.socket()
-    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    srv.bind(("127.0.0.1", 0))
-    srv.listen(8)
-    with open(port_file + ".tmp", "w") as f:
-        f.write(str(srv.getsockname()[1]))
-    os.rename(port_file + ".tmp", port_file)
-    while True:
-        conn, _ = srv.accept()
-        threading.Thread(target=serve, args=(conn, args), daemon=True).start()
-
+    serve_loopback(port_file, serve, args)
 
 if __name__ == "__main__":
     main()

@@ -14,20 +14,13 @@ import os
 import select
 import socket
 import struct
-import threading
+import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tcpdns import recv_exact, serve_loopback  # noqa: E402
+
 XFR_TYPES = (251, 252)  # IXFR, AXFR
-
-
-def recv_exact(sock, n):
-    buf = b""
-    while len(buf) < n:
-        chunk = sock.recv(n - len(buf))
-        if not chunk:
-            raise EOFError
-        buf += chunk
-    return buf
 
 
 def qtype_of(msg):
@@ -71,16 +64,7 @@ def main():
     p.add_argument("upstream", type=int)
     p.add_argument("port_file")
     args = p.parse_args()
-    srv = socket.socket()
-    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    srv.bind(("127.0.0.1", 0))
-    srv.listen(16)
-    with open(args.port_file + ".tmp", "w") as f:
-        f.write("%d\n" % srv.getsockname()[1])
-    os.rename(args.port_file + ".tmp", args.port_file)
-    while True:
-        client, _ = srv.accept()
-        threading.Thread(target=relay, args=(client, args), daemon=True).start()
+    serve_loopback(args.port_file, relay, args)
 
 
 if __name__ == "__main__":
