@@ -213,7 +213,7 @@ ok "(2) the distribution primary serves serial $GOOD" serial_is "$P_DIST" "$GOOD
 ok "(2) the secondary keeps serial $GOOD" serial_is "$P_SEC" "$GOOD"
 active() {
 	curl -sf "$AM/api/v2/alerts?filter=zone%3D%22test.%22&active=true" >"$TMP/alerts.json" &&
-		jqe 'length == 1' "$TMP/alerts.json"
+		jqe 'length == 1 and .[0].status.state == "active"' "$TMP/alerts.json" # not "unprocessed"
 }
 ok "(2) the alert reaches Alertmanager: GET /api/v2/alerts shows one for test." wait_until 20 active
 ok "(2) ... labels: zone test., critical, signatures" \
