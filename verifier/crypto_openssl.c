@@ -5,7 +5,6 @@
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
-#include <openssl/ecdsa.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
@@ -328,39 +327,42 @@ static zg_err_t md_verify(const zg_pubkey_t *key, const uint8_t *data, size_t le
 	return prehash_verify(key, data, len, sig, siglen, valid);
 }
 
-/* RFC 6605 4: r || s, each as long as the group order, to a DER ECDSA-Sig-Value. */
-static zg_err_t ecdsa_raw_to_der(const uint8_t *sig, size_t siglen, uint8_t **der, int *derlen)
+#define ECDSA_DER_MAX (2 + 2 * (3 + ZG_ECDSA_MAX_PUB / 2))
+
+/* One DER INTEGER of a big-endian unsigned value, minimal as i2d_ECDSA_SIG() writes it. */
+static size_t der_integer(const uint8_t *v, size_t len, uint8_t *out)
 {
-	assert(siglen % 2 == 0);
-	size_t half = siglen / 2;
-	BIGNUM *r = BN_bin2bn(sig, (int)half, NULL);
-	BIGNUM *s = BN_bin2bn(sig + half, (int)half, NULL);
-	ECDSA_SIG *esig = ECDSA_SIG_new();
-	if (r == NULL || s == NULL || esig == NULL) {
-		BN_free(r);
-		BN_free(s);
-		ECDSA_SIG_free(esig);
-		return ZG_ENOMEM;
+	while (len > 1 && v[0] == 0) {
+		v++;
+		len--;
 	}
-	ECDSA_SIG_set0(esig, r, s); /* esig owns r and s now */
-	*der = NULL;
-	*derlen = i2d_ECDSA_SIG(esig, der);
-	ECDSA_SIG_free(esig);
-	return *derlen > 0 ? ZG_EOK : ZG_ENOMEM;
+	size_t pad = (v[0] & 0x80) ? 1 : 0;
+	out[0] = 0x02;
+	out[1] = (uint8_t)(len + pad);
+	out[2] = 0x00;
+	memcpy(out + 2 + pad, v, len);
+	return 2 + pad + len;
+}
+
+/* RFC 6605 4: r || s, each as long as the group order, to a DER ECDSA-Sig-Value (SEC 1 C.5),
+ * in a buffer on the stack (no BIGNUMs, no allocation); short lengths suffice up to P-384. */
+static size_t ecdsa_raw_to_der(const uint8_t *sig, size_t siglen, uint8_t der[ECDSA_DER_MAX])
+{
+	assert(siglen % 2 == 0 && siglen / 2 <= ZG_ECDSA_MAX_PUB / 2);
+	size_t half = siglen / 2, n = 2;
+	n += der_integer(sig, half, der + n);
+	n += der_integer(sig + half, half, der + n);
+	der[0] = 0x30;
+	der[1] = (uint8_t)(n - 2);
+	return n;
 }
 
 static zg_err_t ecdsa_verify(const zg_pubkey_t *key, const uint8_t *data, size_t len,
                              const uint8_t *sig, size_t siglen, bool *valid)
 {
-	uint8_t *der = NULL;
-	int derlen = 0;
-	zg_err_t ret = ecdsa_raw_to_der(sig, siglen, &der, &derlen);
-	if (ret != ZG_EOK) {
-		return ret;
-	}
-	ret = md_verify(key, data, len, der, (size_t)derlen, valid);
-	OPENSSL_free(der);
-	return ret;
+	uint8_t der[ECDSA_DER_MAX];
+	size_t derlen = ecdsa_raw_to_der(sig, siglen, der);
+	return md_verify(key, data, len, der, derlen, valid);
 }
 
 zg_err_t zg_pubkey_verify(const zg_pubkey_t *key, const uint8_t *data, size_t len,
