@@ -7,7 +7,7 @@
 static void gate_usage(FILE *out)
 {
 	fputs("usage: zonegate gate --config FILE [--init]\n"
-	      "       zonegate gate status --config FILE\n"
+	      "       zonegate gate status --config FILE [--format text|json]\n"
 	      "       zonegate gate conf-check FILE\n"
 	      "       zonegate gate approve|reject ZONE SERIAL --reason TEXT --config FILE\n"
 	      "       zonegate gate hold ZONE --reason TEXT --config FILE\n"
@@ -89,7 +89,7 @@ static int control(const char *sub, int argc, char **argv)
 int cli_cmd_gate(int argc, char **argv)
 {
 	const char *config = NULL, *sub = NULL;
-	bool init = false;
+	bool init = false, json = false;
 	int i = 1;
 	if (argc > 1 && argv[1][0] != '-') {
 		sub = argv[1];
@@ -118,6 +118,9 @@ int cli_cmd_gate(int argc, char **argv)
 			config = argv[i] + 9;
 		} else if (strcmp(argv[i], "--init") == 0 && sub == NULL) {
 			init = true;
+		} else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc && sub != NULL &&
+		           (strcmp(argv[i + 1], "json") == 0 || strcmp(argv[i + 1], "text") == 0)) {
+			json = strcmp(argv[++i], "json") == 0;
 		} else {
 			fprintf(stderr, "zonegate: gate: unexpected argument '%s'\n", argv[i]);
 			gate_usage(stderr);
@@ -129,7 +132,7 @@ int cli_cmd_gate(int argc, char **argv)
 		return CLI_EXIT_UNVERIFIED;
 	}
 	if (sub != NULL) {
-		return gate_status(config, stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_UNVERIFIED;
+		return gate_status(config, json, stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_UNVERIFIED;
 	}
 	return gate_run(config, init) == 0 ? CLI_EXIT_OK : CLI_EXIT_UNVERIFIED;
 }

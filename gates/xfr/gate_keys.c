@@ -2,6 +2,7 @@
  * when (first published, first/last signing, removed per algorithm, key tag and DNSKEY digest).
  * Read for every verification (rollover.* timing); moved forward by zg_key_history_update() in the
  * transaction that records a served version; shown by `gate status`. */
+#include <jansson.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -304,4 +305,37 @@ void gate_keys_print(gate_zone_t *z, FILE *out)
 		print_key(out, &h[i], now);
 	}
 	free(h);
+}
+
+static json_t *stamp(uint64_t t)
+{
+	char tb[64];
+	return t != 0 ? json_string(cli_time_str(t, tb, sizeof(tb))) : json_null();
+}
+
+json_t *gate_keys_json(gate_zone_t *z)
+{
+	zg_key_history_t *h = NULL;
+	size_t n = 0;
+	json_t *a = json_array();
+	if (keys_read(z, &h, &n) != 0) {
+		n = 0;
+	}
+	for (size_t i = 0; a != NULL && i < n; i++) {
+		const zg_key_history_t *k = &h[i];
+		char dg[2 * ZG_KEY_DIGEST_LEN + 1];
+		for (size_t j = 0; j < ZG_KEY_DIGEST_LEN; j++) {
+			snprintf(dg + 2 * j, 3, "%02x", k->digest[j]);
+		}
+		json_array_append_new(a, json_pack("{s:i, s:i, s:s, s:o, s:b, s:b, s:o, s:o, s:o}",
+		                                   "algorithm", k->algorithm, "keytag", k->keytag,
+		                                   "sha256", dg, "first_published",
+		                                   stamp(k->first_published), "preexisting",
+		                                   k->preexisting, "signing", k->signing,
+		                                   "first_signing", stamp(k->first_signing),
+		                                   "last_signing", stamp(k->last_signing),
+		                                   "removed", stamp(k->removed)));
+	}
+	free(h);
+	return a;
 }

@@ -1,5 +1,6 @@
 /* gate_status.c -- reading the gate's state: the daemon's view at start (served serial and its
  * earliest RRSIG expiration, last candidate, contact times, hold) and `zonegate gate status`. */
+#include <jansson.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
@@ -159,41 +160,77 @@ static void print_expiry(FILE *out, int64_t expires, int64_t now)
 	        db);
 }
 
-static void print_zone(FILE *out, gate_zone_t *z)
-{
+/* What `gate status` shows of a zone, read once for both renderings. */
+typedef struct {
 	row_t served, last, blk;
+	bool open; /* the last candidate is blocked (or rejected) and newer than the served one */
+	bool hold;
+} zstat_t;
+
+static void gather(gate_zone_t *z, zstat_t *s)
+{
+	row(z->db, SQL_SERVED, NULL, &s->served);
+	row(z->db, SQL_LAST, NULL, &s->last);
+	s->open = s->last.found && row(z->db, SQL_BLOCKED, &s->last.serial, &s->blk) == 0 &&
+	          s->blk.found && strcmp(s->blk.verdict, "approved") != 0 &&
+	          (!s->served.found || gate_serial_newer((uint32_t)s->last.serial,
+	                                                 (uint32_t)s->served.serial));
+	s->hold = meta(z->db, "hold") != 0;
+}
+
+static void print_zone(FILE *out, gate_zone_t *z, const zstat_t *s)
+{
 	char tb[64];
-	int64_t now = gate_wall_now();
-	row(z->db, SQL_SERVED, NULL, &served);
-	row(z->db, SQL_LAST, NULL, &last);
 	fprintf(out, "zone %s\n", z->origin);
-	if (served.found) {
-		fprintf(out, "  served serial: %lld\n", (long long)served.serial);
+	if (s->served.found) {
+		fprintf(out, "  served serial: %lld\n", (long long)s->served.serial);
 	} else {
 		fputs("  served serial: none\n", out);
 	}
-	print_expiry(out, served.found ? served.expires : 0, now);
-	if (last.found) {
-		fprintf(out, "  last candidate: %lld %s%s%s\n", (long long)last.serial, last.verdict,
-		        last.text[0] ? ": " : "", last.text);
+	print_expiry(out, s->served.found ? s->served.expires : 0, gate_wall_now());
+	if (s->last.found) {
+		fprintf(out, "  last candidate: %lld %s%s%s\n", (long long)s->last.serial,
+		        s->last.verdict, s->last.text[0] ? ": " : "", s->last.text);
 	} else {
 		fputs("  last candidate: none\n", out);
 	}
-	bool open = last.found && row(z->db, SQL_BLOCKED, &last.serial, &blk) == 0 && blk.found &&
-	            strcmp(blk.verdict, "approved") != 0 &&
-	            (!served.found || gate_serial_newer((uint32_t)last.serial,
-	                                                (uint32_t)served.serial));
-	if (open) {
-		fprintf(out, "  open incident: serial %lld %s since %s: %s\n", (long long)blk.serial,
-		        blk.verdict, cli_time_str((uint64_t)blk.time, tb, sizeof(tb)), blk.text);
+	if (s->open) {
+		fprintf(out, "  open incident: serial %lld %s since %s: %s\n", (long long)s->blk.serial,
+		        s->blk.verdict, cli_time_str((uint64_t)s->blk.time, tb, sizeof(tb)), s->blk.text);
 	} else {
 		fputs("  open incident: none\n", out);
 	}
-	fprintf(out, "  hold: %s\n", meta(z->db, "hold") ? "yes" : "no");
+	fprintf(out, "  hold: %s\n", s->hold ? "yes" : "no");
 	gate_keys_print(z, out); /* the key history, one line per key */
 }
 
-int gate_status(const char *config_path, FILE *out)
+static json_t *time_json(int64_t t)
+{
+	char tb[64];
+	return t > 0 ? json_string(cli_time_str((uint64_t)t, tb, sizeof(tb))) : json_null();
+}
+
+static json_t *zone_json(gate_zone_t *z, const zstat_t *s)
+{
+	int64_t exp = s->served.found ? s->served.expires : 0;
+	json_t *last = s->last.found
+		? json_pack("{s:I, s:s, s:s}", "serial", (json_int_t)s->last.serial, "verdict",
+		            s->last.verdict, "finding", s->last.text)
+		: json_null();
+	json_t *inc = s->open
+		? json_pack("{s:I, s:s, s:o, s:s}", "serial", (json_int_t)s->blk.serial, "state",
+		            s->blk.verdict, "since", time_json(s->blk.time), "finding", s->blk.text)
+		: json_null();
+	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:b, s:o}", "zone", z->origin,
+	                 "served_serial", s->served.found ? json_integer(s->served.serial)
+	                                                  : json_null(),
+	                 "earliest_expiration", time_json(exp), "expires_in_seconds",
+	                 exp > 0 ? json_integer(exp - gate_wall_now()) : json_null(),
+	                 "last_candidate", last, "open_incident", inc, "hold", s->hold, "keys",
+	                 gate_keys_json(z));
+}
+
+int gate_status(const char *config_path, bool json, FILE *out)
 {
 	gate_conf_t conf;
 	char err[1024];
@@ -202,15 +239,33 @@ int gate_status(const char *config_path, FILE *out)
 		return 2;
 	}
 	int rc = 0;
+	json_t *zones = json ? json_array() : NULL;
 	for (size_t i = 0; i < conf.nzones; i++) {
 		gate_zone_t *z = &conf.zones[i];
+		zstat_t s;
 		if (gate_state_open(z, GATE_STATE_READ, err, sizeof(err)) != 0) {
 			fprintf(stderr, "zonegate: gate status: [%s] %s\n", z->origin, err);
+			json_array_append_new(zones, json_pack("{s:s, s:s}", "zone", z->origin, "error",
+			                                       err));
 			rc = 2;
 			continue;
 		}
-		print_zone(out, z);
+		gather(z, &s);
+		if (json) {
+			json_array_append_new(zones, zone_json(z, &s));
+		} else {
+			print_zone(out, z, &s);
+		}
 		gate_state_close(z);
+	}
+	if (json) {
+		json_t *doc = json_pack("{s:s, s:o}", "schema", "zonegate-gate-status/1", "zones",
+		                        zones);
+		if (doc == NULL || json_dumpf(doc, out, JSON_INDENT(2)) != 0) {
+			rc = 2;
+		}
+		fputc('\n', out);
+		json_decref(doc);
 	}
 	gate_conf_free(&conf);
 	return rc;

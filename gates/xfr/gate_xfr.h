@@ -204,6 +204,8 @@ int gate_keys_of_served(gate_zone_t *z, uint32_t serial, zg_key_seen_t **keys, s
 int gate_keys_served(const gate_zone_t *z, const zg_key_seen_t *keys, size_t n, int64_t now);
 void gate_keys_forget(const gate_zone_t *z);
 void gate_keys_print(gate_zone_t *z, FILE *out);  /* gate status: one line per key */
+struct json_t;
+struct json_t *gate_keys_json(gate_zone_t *z);    /* gate status --format json: the keys */
 
 /* gate_status.c */
 int gate_state_load(gate_zone_t *z);
@@ -212,7 +214,8 @@ int gate_state_load(gate_zone_t *z);
 void gate_state_sync_served(gate_zone_t *z);
 bool gate_state_is_blocked(gate_zone_t *z, uint32_t serial);
 bool gate_incident_open(const gate_zone_t *z);
-int gate_status(const char *config_path, FILE *out);
+/* text, or with json one document (schema zonegate-gate-status/1); 0, or 2 on an error */
+int gate_status(const char *config_path, bool json, FILE *out);
 
 /* gate_control.c: the control socket (daemon side) and its client */
 int gate_control_open(gate_conf_t *conf, char *err, size_t errlen);

@@ -249,6 +249,16 @@ ok "(f) expiry guard warns with the time left of serial 4" wait_for 10 \
 "$ZG" gate status --config "$TMP/gate.yaml" >"$TMP/st2" 2>&1
 ok "(e) status: the open incident is serial 5" grep -qE "^  open incident: serial 2026010105 blocked since .*: rrsig\.bogus" "$TMP/st2"
 ok "(e) status: last candidate 5 blocked" grep -qE "^  last candidate: 2026010105 blocked: rrsig\.bogus" "$TMP/st2"
+"$ZG" gate status --config "$TMP/gate.yaml" --format json >"$TMP/st2.json" 2>&1
+ok "(e) status --format json: served 4, candidate 5 blocked, the same open incident, no hold" \
+	jqe '.schema == "zonegate-gate-status/1" and (.zones | length) == 1 and (.zones[0] |
+		.zone == "test." and .served_serial == 2026010104 and .last_candidate.serial == 2026010105
+		and .last_candidate.verdict == "blocked" and .open_incident.serial == 2026010105
+		and (.open_incident.finding | test("rrsig\\.bogus")) and .hold == false
+		and .expires_in_seconds > 26 * 86400 and (.earliest_expiration | test("Z$")))' "$TMP/st2.json"
+ok "(e) ... with the key history: every key published, the signing ones marked" \
+	jqe '.zones[0].keys | length > 0 and all(.first_published != null and (.sha256 | length) == 64)
+		and any(.signing)' "$TMP/st2.json"
 dbq() { python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$TMP/state/gate.db" "$1"; }
 ok "(e) the database is in WAL mode" eq "$(dbq 'PRAGMA journal_mode')" wal
 ok "(e) audit log: serial 5 blocked, by the gate, with the finding" \
