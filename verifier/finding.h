@@ -110,7 +110,9 @@ typedef struct {
 typedef struct zg_sink zg_sink_t;
 struct zg_sink {
 	void (*finding)(zg_sink_t *sink, const zg_finding_t *f);
-	void (*progress)(zg_sink_t *sink, uint64_t done, uint64_t total); /* may be NULL */
+	/* signatures checked so far of the zone's total, after each batch (from the checking
+	 * threads, one call at a time); may be NULL */
+	void (*progress)(zg_sink_t *sink, uint64_t done, uint64_t total);
 };
 
 /*! \brief Stable id string ("rrsig.bogus"). */

@@ -28,7 +28,8 @@ typedef struct {
 	size_t merged;         /* under merge_lock: batches [0, merged) are in main and freed */
 	zg_diag_t *diag;       /* the run's diagnosis, merged into under merge_lock */
 	zg_err_t ret;          /* under merge_lock: the first batch's fatal error */
-	uint64_t done_rrsets;  /* under main->locked's lock: for progress */
+	uint64_t done_sigs;    /* under main->locked's lock: for progress */
+	uint64_t total_sigs;
 } run_t;
 
 static zg_err_t batch_init(run_t *r, batch_t *b, uint32_t first, uint32_t last)
@@ -72,9 +73,13 @@ static void progress(run_t *r, const batch_t *b)
 	if (user == NULL || user->progress == NULL) {
 		return;
 	}
+	uint64_t sigs = 0;
+	for (uint32_t i = b->first; i < b->last; i++) {
+		sigs += r->main->zone->rrsets[i].sig_count;
+	}
 	pthread_mutex_lock(&r->main->locked->lock);
-	r->done_rrsets += b->last - b->first;
-	user->progress(user, r->done_rrsets, r->main->zone->nrrsets);
+	r->done_sigs += sigs;
+	user->progress(user, r->done_sigs, r->total_sigs);
 	pthread_mutex_unlock(&r->main->locked->lock);
 }
 
@@ -174,6 +179,10 @@ static zg_err_t run_init(run_t *r, zg_vctx_t *ctx)
 {
 	uint32_t n = ctx->zone->nrrsets;
 	*r = (run_t){ .main = ctx, .proto = *ctx };
+	for (uint32_t i = 0; ctx->opts->sink != NULL && ctx->opts->sink->progress != NULL && i < n;
+	     i++) {
+		r->total_sigs += ctx->zone->rrsets[i].sig_count; /* the denominator of progress */
+	}
 	pthread_mutex_init(&r->merge_lock, NULL);
 	atomic_init(&r->next, 0);
 	size_t nb = (n + BATCH_RRSETS - 1) / BATCH_RRSETS;

@@ -13,6 +13,7 @@ typedef struct {
 	zg_zone_t *applied; /* --incremental: prev with the diff to zone applied */
 	zg_memo_t *memo;    /* --incremental: what verifying prev left */
 	double apply_s;     /* --incremental: seconds to apply the diff */
+	double load_s;      /* seconds to load the zone and the side files */
 } loaded_t;
 
 static void loaded_free(loaded_t *l)
@@ -77,6 +78,8 @@ typedef struct {
 	zg_sink_t base;
 	struct timespec start, last;
 	bool shown;
+	size_t records;     /* of the zone being verified */
+	double load_s;      /* what loading it took */
 } progress_sink_t;
 
 static double since(const struct timespec *a, const struct timespec *b)
@@ -90,15 +93,15 @@ static void show_progress(zg_sink_t *sink, uint64_t done, uint64_t total)
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	double el = since(&p->start, &now);
-	if (el < 2.0 || (since(&p->last, &now) < 0.5 && done < total)) {
+	if (el + p->load_s < 2.0 || (since(&p->last, &now) < 0.5 && done < total)) {
 		return;
 	}
 	p->last = now;
 	p->shown = true;
 	double rate = (double)done / el;
-	fprintf(stderr, "\rzonegate: %llu/%llu RRsets checked, %.0f/s, ETA %.0f s   ",
-	        (unsigned long long)done, (unsigned long long)total, rate,
-	        rate > 0 ? (double)(total - done) / rate : 0.0);
+	fprintf(stderr, "\rzonegate: %zu records loaded in %.1f s; %llu/%llu signatures verified, "
+	        "%.0f/s, ETA %.0f s   ", p->records, p->load_s, (unsigned long long)done,
+	        (unsigned long long)total, rate, rate > 0 ? (double)(total - done) / rate : 0.0);
 }
 
 static double now_s(void)
@@ -168,12 +171,13 @@ static int verify_loaded(const cli_verify_opts_t *o, loaded_t *l, const zg_polic
 	if (cli_hsm_candidates(o, origin, &hsm, &nhsm, msg, sizeof(msg)) != 0) {
 		return fail(o, "hsm", msg);
 	}
-	progress_sink_t ps = { .base = { .progress = show_progress } };
+	const zg_zone_t *zone = l->applied ? l->applied : l->zone;
+	progress_sink_t ps = { .base = { .progress = show_progress },
+		               .records = zg_zone_rr_count(zone), .load_s = l->load_s };
 	clock_gettime(CLOCK_MONOTONIC, &ps.start);
 	ps.last = ps.start;
 	zg_key_history_t *hist = NULL;
 	size_t nhist = 0;
-	const zg_zone_t *zone = l->applied ? l->applied : l->zone;
 	if (o->history != NULL &&
 	    o->history(o->history_arg, zone, l->prev, &hist, &nhist, msg, sizeof(msg)) != 0) {
 		cli_hsm_candidates_free(hsm, nhsm);
@@ -220,7 +224,9 @@ int cli_verify_run(const cli_verify_opts_t *o, zg_report_t **out)
 	loaded_t l = { 0 };
 	zg_report_t *rep = NULL;
 	double base_s = 0;
+	double t0 = now_s();
 	int rc = load_all(o, &l);
+	l.load_s = now_s() - t0;
 	if (rc == CLI_EXIT_OK && o->incremental) {
 		rc = incremental_base(o, &l, &policy, &base_s);
 	}
