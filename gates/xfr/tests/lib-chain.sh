@@ -69,10 +69,10 @@ include: "$TMP/tsig/tsig.conf"
 CONF
 }
 
-# signer_tail ZONE-OPTION...: the end of a signer's knot.conf (after knot_head and its own
-# sections): only the gate ($P_GATE, TSIG xfr-key) may transfer, the gate gets the NOTIFYs, zone
-# test. from DIR/zones/test.zone (DIR = $TMP/signer) with the given options ("key: value")
-signer_tail() {
+# primary_tail REMOTE PORT DIR ZONE-OPTION...: the end of a primary's knot.conf (after knot_head
+# and its own sections): only 127.0.0.1 with TSIG xfr-key may transfer, REMOTE (127.0.0.1@PORT)
+# gets the NOTIFYs, zone test. from DIR/zones/test.zone with the given options ("key: value")
+primary_tail() {
 	cat <<CONF
 acl:
   - id: xfr
@@ -80,42 +80,28 @@ acl:
     key: xfr-key
     action: transfer
 remote:
-  - id: gate
-    address: 127.0.0.1@$P_GATE
+  - id: $1
+    address: 127.0.0.1@$2
     key: xfr-key
 zone:
   - domain: test.
-    storage: "$TMP/signer/zones"
+    storage: "$3/zones"
     file: test.zone
     zonefile-sync: -1
 CONF
-	printf '    %s\n' "$@" "acl: xfr" "notify: gate"
+	local r=$1
+	shift 3
+	printf '    %s\n' "$@" "acl: xfr" "notify: $r"
 }
+
+# signer_tail ZONE-OPTION...: a signer ($TMP/signer) whose only transfer peer is the gate
+signer_tail() { primary_tail gate "$P_GATE" "$TMP/signer" "$@"; }
 
 # dist_conf DIR PORT SEC_PORT: serves the file the gate installs, NOTIFYs the secondary
 dist_conf() {
 	knot_head "$1" "$2"
-	cat <<CONF
-acl:
-  - id: xfr
-    address: 127.0.0.1
-    key: xfr-key
-    action: transfer
-remote:
-  - id: secondary
-    address: 127.0.0.1@$3
-    key: xfr-key
-zone:
-  - domain: test.
-    storage: "$1/zones"
-    file: test.zone
-    zonefile-sync: -1
-    zonefile-load: difference
-    journal-content: changes
-    semantic-checks: off
-    acl: xfr
-    notify: secondary
-CONF
+	primary_tail secondary "$3" "$1" "zonefile-load: difference" "journal-content: changes" \
+		"semantic-checks: off"
 }
 
 # secondary_conf DIR PORT DIST_PORT: follows the distribution primary; tests may AXFR it
