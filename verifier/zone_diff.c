@@ -5,6 +5,7 @@
 #include <string.h>
 #include <libknot/descriptor.h>
 #include "verifier/incremental.h"
+#include "verifier/internal/zone_build.h"
 #include "verifier/internal/zone_model.h"
 #include "verifier/name.h"
 #include "verifier/rdata.h"
@@ -173,7 +174,7 @@ zg_err_t zg_zone_diff(const zg_zone_t *a, const zg_zone_t *b, zg_diff_t **diff)
 	return ZG_EOK;
 }
 
-/* ---- applying a diff ---- */
+/* ---- applying a diff: unchanged names copied in runs, each changed owner regrouped ---- */
 
 static int raw_sort(const void *pa, const void *pb)
 {
@@ -183,86 +184,192 @@ static int raw_sort(const void *pa, const void *pb)
 }
 
 typedef struct {
+	const zg_zone_t *base;
 	const zg_diff_t *d;
-	zg_raw_rr_t *out;
-	size_t n, ai, ri;
+	zg_zone_t *z;
+	zg_caps_t caps;
+	size_t ai, ri;          /* next added, next removed record */
+	uint32_t next;          /* next name of base not yet copied */
+	zg_raw_rr_t *run;       /* one changed owner's records */
+	size_t nrun, caprun;
+	uint32_t *changed;      /* indices in z of the names regrouped */
+	size_t nchanged, capchanged;
+	int64_t soa;            /* SOA RRs: base's, less the removed, plus the added */
+	bool remark;            /* a cut or DNAME came or went: every name is marked again */
 	char *errmsg;
 	size_t errlen;
-} merge_t;
+} apply_t;
 
-static zg_err_t absent(merge_t *m, const zg_raw_rr_t *rm)
+static zg_err_t absent(apply_t *a, const zg_raw_rr_t *rm)
 {
 	char ob[ZG_DNAME_STRLEN], tb[32];
 	if (knot_rrtype_to_string(rm->type, tb, sizeof(tb)) < 0) {
 		snprintf(tb, sizeof(tb), "TYPE%u", rm->type);
 	}
-	if (m->errmsg != NULL && m->errlen > 0) {
-		snprintf(m->errmsg, m->errlen, "the diff removes %s %s, which the base version does "
+	if (a->errmsg != NULL && a->errlen > 0) {
+		snprintf(a->errmsg, a->errlen, "the diff removes %s %s, which the base version does "
 		         "not hold", zg_dname_str(rm->owner, ob, sizeof(ob)), tb);
 	}
 	return ZG_EINVAL;
 }
 
-static zg_err_t emptied(merge_t *m)
+static int owner_cmp(const zg_raw_rr_t *a, const zg_raw_rr_t *b)
 {
-	if (m->errmsg != NULL && m->errlen > 0) {
-		snprintf(m->errmsg, m->errlen, "the diff removes every record of the zone");
-	}
-	return ZG_EINVAL;
+	int c = memcmp(a->key, b->key, a->keylen < b->keylen ? a->keylen : b->keylen);
+	return c != 0 ? c : (a->keylen > b->keylen) - (a->keylen < b->keylen);
 }
 
-/* Emit added records ordered before r (all of them: r NULL), then r unless the diff removes it. */
-static zg_err_t merge_one(merge_t *m, const zg_raw_rr_t *r)
+/* The diff's records of the next owner: add[ai, *ae) and rm[ri, *re); that owner. */
+static const zg_raw_rr_t *next_owner(const apply_t *a, size_t *ae, size_t *re)
 {
-	const zg_diff_t *d = m->d;
-	while (m->ai < d->nadd && (r == NULL || zg_raw_order(&d->add[m->ai], r) < 0)) {
-		m->out[m->n++] = d->add[m->ai++];
+	const zg_diff_t *d = a->d;
+	const zg_raw_rr_t *o = a->ai < d->nadd ? &d->add[a->ai] : NULL;
+	if (a->ri < d->nrm && (o == NULL || owner_cmp(&d->rm[a->ri], o) < 0)) {
+		o = &d->rm[a->ri];
 	}
-	if (m->ri < d->nrm && (r == NULL || zg_raw_order(&d->rm[m->ri], r) < 0)) {
-		return absent(m, &d->rm[m->ri]);
+	for (*ae = a->ai; *ae < d->nadd && owner_cmp(&d->add[*ae], o) == 0; (*ae)++) {
 	}
-	if (r == NULL) {
-		return ZG_EOK;
+	for (*re = a->ri; *re < d->nrm && owner_cmp(&d->rm[*re], o) == 0; (*re)++) {
 	}
-	if (m->ri < d->nrm && zg_raw_order(&d->rm[m->ri], r) == 0) {
-		m->ri++;
-		while (m->ri < d->nrm && zg_raw_order(&d->rm[m->ri], r) == 0) {
-			m->ri++; /* the same RR listed twice */
+	return o;
+}
+
+/* First name of base at or after `from` not before owner. */
+static uint32_t lower_bound(const zg_zone_t *z, uint32_t from, const uint8_t *owner)
+{
+	uint32_t lo = from, hi = z->nnames;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (zg_dname_cmp(z->names[mid].owner, owner) < 0) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
 		}
-		return ZG_EOK;
 	}
-	m->out[m->n++] = *r;
-	return ZG_EOK;
+	return lo;
 }
 
-/* Every record of base in canonical order, merged with the diff. Keys live in tmp. */
-static zg_err_t merge_base(merge_t *m, const zg_zone_t *base, zg_arena_t *tmp)
+static zg_err_t push(apply_t *a, const zg_raw_rr_t *r)
 {
-	uint8_t kb[ZG_DNAME_KEYLEN];
+	return zg_raw_push(&a->run, &a->nrun, &a->caprun, r);
+}
+
+/* Base's records of name i (canonical order), less rm[ri, re), with add[ai, ae) merged in. */
+static zg_err_t merge_owner(apply_t *a, uint32_t i, const zg_raw_rr_t *o, size_t ae, size_t re)
+{
+	const zg_zone_t *b = a->base;
+	const zg_diff_t *d = a->d;
 	zg_err_t ret = ZG_EOK;
-	for (uint32_t i = 0; i < base->nnames && ret == ZG_EOK; i++) {
-		const zg_name_t *nm = &base->names[i];
-		size_t klen = zg_dname_sort_key(nm->owner, kb);
-		const uint8_t *key = zg_arena_dup(tmp, kb, klen);
-		if (key == NULL) {
-			return ZG_ENOMEM;
-		}
-		for (uint32_t s = 0; s < nm->rrset_count && ret == ZG_EOK; s++) {
-			const zg_rrset_t *set = &base->rrsets[nm->rrset_first + s];
-			uint32_t total = set->rr_count + set->sig_count;
-			for (uint32_t k = 0; k < total && ret == ZG_EOK; k++) {
-				bool sig = k >= set->rr_count;
-				const zg_rr_t *rr = sig ? &base->sigs[set->sig_first + k - set->rr_count]
-				                        : &base->rrs[set->rr_first + k];
-				zg_raw_rr_t r = { .owner = nm->owner, .key = key, .rdata = rr->rdata,
-					.ttl = rr->ttl, .line = rr->line, .rdlen = rr->rdlen,
-					.type = sig ? KNOT_RRTYPE_RRSIG : set->type, .gtype = set->type,
-					.keylen = (uint16_t)klen };
-				ret = merge_one(m, &r);
+	a->nrun = 0;
+	const zg_name_t *nm = i == ZG_NONE ? NULL : &b->names[i];
+	for (uint32_t s = 0; nm != NULL && s < nm->rrset_count && ret == ZG_EOK; s++) {
+		const zg_rrset_t *set = &b->rrsets[nm->rrset_first + s];
+		for (uint32_t k = 0; k < set->rr_count + set->sig_count && ret == ZG_EOK; k++) {
+			bool sig = k >= set->rr_count;
+			const zg_rr_t *rr = sig ? &b->sigs[set->sig_first + k - set->rr_count]
+			                        : &b->rrs[set->rr_first + k];
+			zg_raw_rr_t r = { .owner = nm->owner, .key = o->key, .rdata = rr->rdata,
+				.ttl = rr->ttl, .line = rr->line, .rdlen = rr->rdlen,
+				.type = sig ? KNOT_RRTYPE_RRSIG : set->type, .gtype = set->type,
+				.keylen = o->keylen };
+			while (ret == ZG_EOK && a->ai < ae && zg_raw_order(&d->add[a->ai], &r) < 0) {
+				ret = push(a, &d->add[a->ai++]);
+			}
+			if (a->ri < re && zg_raw_order(&d->rm[a->ri], &r) < 0) {
+				return absent(a, &d->rm[a->ri]);
+			}
+			if (a->ri < re && zg_raw_order(&d->rm[a->ri], &r) == 0) {
+				while (a->ri < re && zg_raw_order(&d->rm[a->ri], &r) == 0) {
+					a->ri++; /* the same RR listed twice removes it once */
+				}
+			} else if (ret == ZG_EOK) {
+				ret = push(a, &r);
 			}
 		}
 	}
-	return ret == ZG_EOK ? merge_one(m, NULL) : ret;
+	if (a->ri < re) {
+		return absent(a, &d->rm[a->ri]);
+	}
+	while (ret == ZG_EOK && a->ai < ae) {
+		ret = push(a, &d->add[a->ai++]);
+	}
+	return ret;
+}
+
+/* Does name i (of z) cut the zone for the names below it: NS below the apex, or a DNAME? */
+static bool cuts(const zg_zone_t *z, uint32_t i)
+{
+	if (i == ZG_NONE) {
+		return false;
+	}
+	bool apex = zg_dname_cmp(z->names[i].owner, z->origin) == 0;
+	return (!apex && zg_zone_rrset(z, i, KNOT_RRTYPE_NS) != NULL) ||
+	       zg_zone_rrset(z, i, KNOT_RRTYPE_DNAME) != NULL;
+}
+
+static uint32_t soa_rrs(const zg_zone_t *z, uint32_t i)
+{
+	const zg_rrset_t *s = i == ZG_NONE ? NULL : zg_zone_rrset(z, i, KNOT_RRTYPE_SOA);
+	return s ? s->rr_count : 0;
+}
+
+static zg_err_t note_changed(apply_t *a, uint32_t at)
+{
+	if (zg_array_reserve(&a->changed, &a->capchanged, a->nchanged, sizeof(*a->changed), 64)) {
+		return ZG_ENOMEM;
+	}
+	a->changed[a->nchanged++] = at;
+	return ZG_EOK;
+}
+
+/* One changed owner: base's names before it copied as they are, then its records regrouped. */
+static zg_err_t apply_owner(apply_t *a)
+{
+	size_t ae, re;
+	const zg_raw_rr_t *o = next_owner(a, &ae, &re);
+	uint32_t pos = lower_bound(a->base, a->next, o->owner);
+	bool held = pos < a->base->nnames && zg_dname_equal(a->base->names[pos].owner, o->owner);
+	uint32_t was = held ? pos : ZG_NONE;
+	zg_model_copy(a->z, a->base, a->next, pos);
+	a->next = held ? pos + 1 : pos;
+	zg_err_t ret = merge_owner(a, was, o, ae, re);
+	if (ret != ZG_EOK) {
+		return ret;
+	}
+	a->soa -= soa_rrs(a->base, was);
+	if (a->nrun == 0) { /* every record of the name removed */
+		a->remark |= cuts(a->base, was);
+		return ZG_EOK;
+	}
+	uint32_t at = a->z->nnames;
+	ret = zg_model_add_name(a->z, a->run, a->nrun);
+	if (ret == ZG_EOK) {
+		a->soa += soa_rrs(a->z, at);
+		a->remark |= cuts(a->base, was) != cuts(a->z, at);
+		ret = note_changed(a, at);
+	}
+	return ret;
+}
+
+/* Apex, cuts and occlusion: for the regrouped names only, unless a cut came or went. */
+static void mark(apply_t *a)
+{
+	zg_zone_t *z = a->z;
+	z->soa_count = (uint32_t)a->soa;
+	if (!a->remark) {
+		for (size_t k = 0; k < a->nchanged; k++) {
+			zg_zone_mark_name(z, a->changed[k]);
+		}
+		z->apex = zg_zone_find_name(z, z->origin);
+		return;
+	}
+	for (uint32_t i = 0; i < z->nnames; i++) {
+		z->names[i].flags = 0;
+	}
+	for (uint32_t i = 0; i < z->nrrsets; i++) {
+		z->rrsets[i].flags &= (uint16_t)~ZG_RRSET_AUTH;
+	}
+	zg_zone_mark(z);
 }
 
 /* The new zone shares the arenas of base (and of base's own bases) and of the diff. */
@@ -298,6 +405,36 @@ static zg_err_t new_zone(const zg_zone_t *base, const zg_diff_t *d, zg_zone_t **
 	return ZG_EOK;
 }
 
+/* Room for base's arrays and everything the diff adds (the tails are given back after). */
+static zg_err_t reserve(apply_t *a)
+{
+	const zg_zone_t *b = a->base;
+	size_t most = b->nrrsets > b->nrrs ? b->nrrsets : b->nrrs;
+	most = (most > b->nsigs ? most : b->nsigs) + a->d->nadd + 1;
+	return zg_model_reserve(a->z, &a->caps, (size_t)b->nnames + a->d->nadd + 1, most);
+}
+
+static zg_err_t apply(apply_t *a)
+{
+	zg_err_t ret = reserve(a);
+	while (ret == ZG_EOK && (a->ai < a->d->nadd || a->ri < a->d->nrm)) {
+		ret = apply_owner(a);
+	}
+	if (ret != ZG_EOK) {
+		return ret;
+	}
+	zg_model_copy(a->z, a->base, a->next, a->base->nnames);
+	if (a->z->nnames == 0) {
+		if (a->errmsg != NULL && a->errlen > 0) {
+			snprintf(a->errmsg, a->errlen, "the diff removes every record of the zone");
+		}
+		return ZG_EINVAL;
+	}
+	zg_model_shrink(a->z, &a->caps);
+	mark(a);
+	return ZG_EOK;
+}
+
 zg_err_t zg_zone_apply_diff(const zg_zone_t *base, zg_diff_t *diff, zg_zone_t **zone,
                             char *errmsg, size_t errlen)
 {
@@ -311,28 +448,19 @@ zg_err_t zg_zone_apply_diff(const zg_zone_t *base, zg_diff_t *diff, zg_zone_t **
 	if (d->nadd > 0) {
 		qsort(d->add, d->nadd, sizeof(zg_raw_rr_t), raw_sort);
 	}
-	size_t cap = (size_t)base->nrrs + base->nsigs + d->nadd;
-	merge_t m = { .d = d, .out = malloc((cap ? cap : 1) * sizeof(zg_raw_rr_t)),
-	              .errmsg = errmsg, .errlen = errlen };
-	zg_arena_t *tmp = zg_arena_new(0);
-	zg_zone_t *z = NULL;
-	zg_err_t ret = m.out && tmp ? new_zone(base, d, &z) : ZG_ENOMEM;
+	apply_t a = { .base = base, .d = d, .soa = base->soa_count, .errmsg = errmsg,
+	              .errlen = errlen };
+	zg_err_t ret = new_zone(base, d, &a.z);
 	if (ret == ZG_EOK) {
-		ret = merge_base(&m, base, tmp);
+		ret = apply(&a);
 	}
-	if (ret == ZG_EOK && m.n == 0) {
-		ret = emptied(&m);
-	}
-	if (ret == ZG_EOK) {
-		ret = zg_zone_build(z, m.out, m.n);
-	}
-	free(m.out);
-	zg_arena_free(tmp);
+	zg_pages_resize(a.run, 0);
+	free(a.changed);
 	if (ret != ZG_EOK) {
-		zg_zone_free(z);
+		zg_zone_free(a.z);
 		return ret;
 	}
-	*zone = z;
+	*zone = a.z;
 	return ZG_EOK;
 }
 

@@ -90,6 +90,48 @@ static void mark_names(zg_zone_t *z)
 	}
 }
 
+/* RFC 1034 4.2.1, RFC 6672 2.3: some proper ancestor in the zone is a cut or holds a DNAME.
+ * The same rule as mark_names()'s walk, asked of one name by looking its ancestors up. */
+static bool occluded(const zg_zone_t *z, const uint8_t *owner)
+{
+	const uint8_t *a = owner;
+	while (a[0] != 0) {
+		a += 1 + a[0];
+		if (!zg_dname_under(a, z->origin)) {
+			return false;
+		}
+		uint32_t j = zg_zone_find_name(z, a);
+		bool apex = a[0] == z->origin[0] && zg_dname_cmp(a, z->origin) == 0;
+		if (j != ZG_NONE && ((!apex && zg_zone_rrset(z, j, KNOT_RRTYPE_NS) != NULL) ||
+		                     zg_zone_rrset(z, j, KNOT_RRTYPE_DNAME) != NULL)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+void zg_zone_mark_name(zg_zone_t *z, uint32_t i)
+{
+	zg_name_t *nm = &z->names[i];
+	nm->flags = 0;
+	if (!zg_dname_under(nm->owner, z->origin)) {
+		nm->flags = ZG_NAME_OUTSIDE;
+	} else if (occluded(z, nm->owner)) {
+		nm->flags = ZG_NAME_OCCLUDED;
+	} else if (zg_dname_cmp(nm->owner, z->origin) == 0) {
+		nm->flags = ZG_NAME_APEX;
+	} else if (zg_zone_rrset(z, i, KNOT_RRTYPE_NS) != NULL) {
+		nm->flags = ZG_NAME_CUT;
+	}
+	for (uint32_t k = 0; k < nm->rrset_count; k++) {
+		zg_rrset_t *s = &z->rrsets[nm->rrset_first + k];
+		s->flags &= (uint16_t)~ZG_RRSET_AUTH;
+		if (s->rr_count > 0 && authoritative(nm->flags, s->type)) {
+			s->flags |= ZG_RRSET_AUTH;
+		}
+	}
+}
+
 void zg_zone_mark(zg_zone_t *z)
 {
 	mark_names(z);

@@ -86,3 +86,5 @@ bool zg_owner_same(const uint8_t *a, const uint8_t *b);
 
 /*! \brief Apex, cuts, occlusion, authoritative RRsets, SOA count (zone_model.c). */
 void zg_zone_mark(zg_zone_t *z);
+/*! \brief The same marks for name i alone (its ancestors looked up; flags set afresh). */
+void zg_zone_mark_name(zg_zone_t *z, uint32_t i);

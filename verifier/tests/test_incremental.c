@@ -9,7 +9,9 @@
 #include <string.h>
 #include <cmocka.h>
 #include <libknot/descriptor.h>
+#include "verifier/arena.h"
 #include "verifier/incremental.h"
+#include "verifier/internal/zone_build.h"
 #include "verifier/internal/zone_model.h"
 #include "verifier/name.h"
 #include "verifier/verify.h"
@@ -170,6 +172,29 @@ static void mutate(zg_diff_t *d, const zg_zone_t *z, uint64_t *seed, unsigned ki
 		diff_rr(d, true, z, s, rr, false, rr->ttl, NULL);
 		diff_rr(d, false, z, s, rr, false, rr->ttl + 1, NULL);
 		break;
+	case 6: { /* NS at a name below the apex: a new cut, the names below it occluded */
+		const zg_rrset_t *t = pick_set(z, seed, false);
+		if (t->name == z->apex) {
+			break;
+		}
+		uint8_t ns[] = { 2, 'n', 's', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 0 };
+		assert_int_equal(zg_diff_add(d, false, z->names[t->name].owner, KNOT_RRTYPE_NS, 300,
+		                             ns, sizeof(ns), 0), ZG_EOK);
+		break;
+	}
+	case 7: /* a cut goes: every NS RR of a delegation removed */
+		for (uint32_t i = 0; i < z->nnames; i++) {
+			const zg_rrset_t *ns = (z->names[i].flags & ZG_NAME_CUT) ?
+			                       zg_zone_rrset(z, i, KNOT_RRTYPE_NS) : NULL;
+			if (ns != NULL && rnd(seed) % 4 == 0) {
+				for (uint32_t k = 0; k < ns->rr_count; k++) {
+					diff_rr(d, true, z, ns, &z->rrs[ns->rr_first + k], false,
+					        z->rrs[ns->rr_first + k].ttl, NULL);
+				}
+				break;
+			}
+		}
+		break;
 	default: { /* one more RR in a signed RRset: its signatures no longer verify */
 		if (s->type == KNOT_RRTYPE_SOA || s->type == KNOT_RRTYPE_CNAME ||
 		    s->type == KNOT_RRTYPE_NSEC3PARAM || rr->rdlen == 0) {
@@ -183,6 +208,46 @@ static void mutate(zg_diff_t *d, const zg_zone_t *z, uint64_t *seed, unsigned ki
 	}
 }
 
+/* The zone that apply made is the one a build from its records makes: same names, RRsets,
+ * records, flags, apex and SOA count. */
+static void assert_model_fresh(const zg_zone_t *z)
+{
+	zg_zone_t *r = calloc(1, sizeof(*r));
+	assert_non_null(r);
+	assert_non_null(r->arena = zg_arena_new(0));
+	memcpy(r->origin, z->origin, sizeof(r->origin));
+	zg_raw_rr_t *raw = NULL;
+	size_t n = 0, cap = 0;
+	assert_int_equal(zg_model_to_raw(z, 0, r->arena, &raw, &n, &cap), ZG_EOK);
+	assert_int_equal(zg_zone_build(r, raw, n), ZG_EOK);
+	zg_pages_resize(raw, 0);
+	assert_int_equal(z->nnames, r->nnames);
+	assert_int_equal(z->nrrsets, r->nrrsets);
+	assert_int_equal(z->nrrs, r->nrrs);
+	assert_int_equal(z->nsigs, r->nsigs);
+	assert_int_equal(z->apex, r->apex);
+	assert_int_equal(z->soa_count, r->soa_count);
+	for (uint32_t i = 0; i < z->nnames; i++) {
+		const zg_name_t *a = &z->names[i], *b = &r->names[i];
+		assert_true(zg_dname_equal(a->owner, b->owner));
+		assert_int_equal(a->flags, b->flags);
+		assert_int_equal(a->rrset_first, b->rrset_first);
+		assert_int_equal(a->rrset_count, b->rrset_count);
+	}
+	for (uint32_t i = 0; i < z->nrrsets; i++) {
+		const zg_rrset_t *a = &z->rrsets[i], *b = &r->rrsets[i];
+		assert_memory_equal(a, b, sizeof(*a));
+	}
+	for (uint32_t i = 0; i < z->nrrs + z->nsigs; i++) {
+		const zg_rr_t *a = i < z->nrrs ? &z->rrs[i] : &z->sigs[i - z->nrrs];
+		const zg_rr_t *b = i < z->nrrs ? &r->rrs[i] : &r->sigs[i - z->nrrs];
+		assert_int_equal(a->rdlen, b->rdlen);
+		assert_int_equal(a->ttl, b->ttl);
+		assert_memory_equal(a->rdata, b->rdata, a->rdlen);
+	}
+	zg_zone_free(r);
+}
+
 /* A chain of versions, each made by a random diff from the previous: incremental == full. */
 static void random_chain(const char *fixture, uint64_t seed)
 {
@@ -194,8 +259,9 @@ static void random_chain(const char *fixture, uint64_t seed)
 		zg_diff_t *d = zg_diff_new();
 		unsigned muts = 1 + rnd(&seed) % 4;
 		for (unsigned m = 0; m < muts; m++) {
-			unsigned kind = rnd(&seed) % 16; /* a DNSKEY removal is rare: kind 2 only */
-			mutate(d, base, &seed, kind < 6 ? kind : kind < 11 ? 0 : 1, round * 4 + m);
+			unsigned kind = rnd(&seed) % 18; /* a DNSKEY removal is rare: kind 2 only */
+			mutate(d, base, &seed, kind < 6 ? kind : kind < 11 ? 0 : kind < 16 ? 1 : kind - 10,
+			       round * 4 + m);
 		}
 		char msg[ZG_ERRMSG_LEN] = "";
 		zg_zone_t *next = NULL;
@@ -206,6 +272,7 @@ static void random_chain(const char *fixture, uint64_t seed)
 			continue;
 		}
 		assert_int_equal(r, ZG_EOK);
+		assert_model_fresh(next);
 		zg_memo_t *memo2 = zg_memo_new();
 		char *full = run(next, NULL, NULL, NULL);
 		char *inc = run(next, base, memo, memo2);
