@@ -71,13 +71,27 @@ static void diff_types(const uint16_t *a, size_t na, const uint16_t *b, size_t n
 	}
 }
 
+/* "NSEC", or "NSEC3 of NAME" with " (empty non-terminal)" for an ENT: made only for a finding */
+static const char *bitmap_what(const zg_bitmap_of_t *of, char *buf, size_t size)
+{
+	if (of->owner == NULL) {
+		return of->what;
+	}
+	char nb[ZG_DNAME_STRLEN];
+	snprintf(buf, size, "%s of %s%s", of->what, zg_dname_str(of->owner, nb, sizeof(nb)),
+	         of->ent ? " (empty non-terminal)" : "");
+	return buf;
+}
+
 void zg_check_bitmap(zg_vctx_t *ctx, zg_finding_id_t id, uint32_t at, const uint8_t *bm,
-                     size_t len, const uint16_t *want, size_t nwant, const char *what)
+                     size_t len, const uint16_t *want, size_t nwant, const zg_bitmap_of_t *of)
 {
 	uint16_t *have = ctx->bm_types;
 	size_t nhave = 0;
+	char what[ZG_DNAME_STRLEN + 64];
 	if (zg_bitmap_decode(bm, len, have, ZG_BITMAP_MAX_TYPES, &nhave) != ZG_EOK) {
-		zg_emit(ctx, id, at, 0, NULL, "%s: malformed type bitmap windows", what);
+		zg_emit(ctx, id, at, 0, NULL, "%s: malformed type bitmap windows",
+		        bitmap_what(of, what, sizeof(what)));
 		return;
 	}
 	if (nhave == nwant && memcmp(have, want, nwant * sizeof(*want)) == 0) {
@@ -86,8 +100,8 @@ void zg_check_bitmap(zg_vctx_t *ctx, zg_finding_id_t id, uint32_t at, const uint
 	char missing[256] = "", extra[256] = "";
 	diff_types(want, nwant, have, nhave, missing, sizeof(missing));
 	diff_types(have, nhave, want, nwant, extra, sizeof(extra));
-	zg_emit(ctx, id, at, 0, NULL, "%s: bitmap lacks [%s ] and lists absent [%s ]", what,
-	        missing, extra);
+	zg_emit(ctx, id, at, 0, NULL, "%s: bitmap lacks [%s ] and lists absent [%s ]",
+	        bitmap_what(of, what, sizeof(what)), missing, extra);
 }
 
 /* The NSEC at `prev` must name `next_owner` (lowercased compare, RFC 6840 5.1 keeps case). */
@@ -125,7 +139,7 @@ static void check_one_nsec(zg_vctx_t *ctx, uint32_t i, const zg_rrset_t *s)
 	size_t nwant = zg_denial_types(z, i, false, want);
 	if (nlen > 0) {
 		zg_check_bitmap(ctx, ZG_F_NSEC_BITMAP, i, rr->rdata + nlen, rr->rdlen - nlen, want,
-		                nwant, "NSEC");
+		                nwant, &(zg_bitmap_of_t){ .what = "NSEC" });
 	}
 }
 

@@ -214,6 +214,17 @@ static size_t lower_bound(const n3ctx_t *c, const uint8_t *hash)
 	return lo;
 }
 
+/* Hashed owners in canonical order are in hash order (base32hex keeps it): usually no sort. */
+static bool sorted_n3(const n3ctx_t *c)
+{
+	for (size_t i = 1; i < c->nn3; i++) {
+		if (memcmp(c->n3[i - 1].hash, c->n3[i].hash, H) > 0) {
+			return false;
+		}
+	}
+	return true;
+}
+
 static zg_err_t collect_nsec3(n3ctx_t *c)
 {
 	const zg_zone_t *z = c->ctx->zone;
@@ -234,7 +245,9 @@ static zg_err_t collect_nsec3(n3ctx_t *c)
 			c->nn3++;
 		}
 	}
-	qsort(c->n3, c->nn3, sizeof(n3_t), n3_cmp);
+	if (!sorted_n3(c)) {
+		qsort(c->n3, c->nn3, sizeof(n3_t), n3_cmp);
+	}
 	zg_report_counts_mut(c->ctx->report)->nsec3 = c->nn3;
 	return index_n3(c);
 }
@@ -410,19 +423,18 @@ static const n3_t *covering(const n3ctx_t *c, const uint8_t *hash)
 static void match_one(n3ctx_t *c, const cand_t *x, bool needed)
 {
 	zg_vctx_t *ctx = c->ctx;
-	char hb[40], nb[ZG_DNAME_STRLEN];
+	char hb[40];
 	n3_t *e = find_n3(c, x->hash);
 	if (e != NULL) {
-		uint16_t want[ZG_MAX_NAME_TYPES];
-		size_t n = x->name == ZG_NONE ? 0 : zg_denial_types(ctx->zone, x->name, true, want);
-		char what[ZG_DNAME_STRLEN + 64];
-		snprintf(what, sizeof(what), "NSEC3 of %s%s", zg_dname_str(x->owner, nb, sizeof(nb)),
-		         x->name == ZG_NONE ? " (empty non-terminal)" : "");
 		e->used = true;
 		zg_report_counts_mut(ctx->report)->nsec3_matched++;
 		if (e->bm != NULL) {
-			zg_check_bitmap(ctx, ZG_F_NSEC3_BITMAP, e->name, e->bm, e->bmlen, want, n,
-			                what);
+			uint16_t want[ZG_MAX_NAME_TYPES];
+			size_t n = x->name == ZG_NONE ? 0 :
+			           zg_denial_types(ctx->zone, x->name, true, want);
+			zg_bitmap_of_t of = { .what = "NSEC3", .owner = x->owner,
+			                      .ent = x->name == ZG_NONE };
+			zg_check_bitmap(ctx, ZG_F_NSEC3_BITMAP, e->name, e->bm, e->bmlen, want, n, &of);
 		}
 		return;
 	}

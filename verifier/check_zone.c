@@ -1,11 +1,10 @@
 /* check_zone.c -- zone.* findings: apex, out-of-zone data, TTLs, occlusion, serial, delta. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <libknot/descriptor.h>
 #include "verifier/internal/vctx.h"
 #include "verifier/name.h"
-
-
 
 static const char *type_str(uint16_t type, char *buf, size_t size)
 {
@@ -32,35 +31,82 @@ static void check_apex(zg_vctx_t *ctx)
 	}
 }
 
-static int ptr_dname_cmp(const void *a, const void *b)
+/* In-zone targets of the NS RRs, as a set of wire names (open addressing): an address record
+ * below a cut is glue only if some NS names it (out-of-zone targets, most of a TLD's, cannot
+ * name glue). NS RDATA is canonical (lowercased, RFC 4034 6.2), like owners, so bytes compare. */
+typedef struct {
+	const uint8_t **slot;
+	size_t mask; /* slots - 1, a power of two minus one; no slots: no targets */
+} targets_t;
+
+static uint64_t name_hash(const uint8_t *name, size_t len)
 {
-	return zg_dname_cmp(*(const uint8_t *const *)a, *(const uint8_t *const *)b);
+	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
+	for (size_t i = 0; i < len; i++) {
+		h = (h ^ name[i]) * 0x100000001b3ull;
+	}
+	return h;
 }
 
-/* Sorted in-zone targets of the NS RRs: an address record below a cut is glue only if some NS
- * names it (out-of-zone targets, most of a TLD's, cannot name glue). NULL if there are none or
- * on ENOMEM. */
-static const uint8_t **ns_targets(const zg_zone_t *z, size_t *n)
+static bool targets_has(const targets_t *t, const uint8_t *name)
+{
+	if (t->slot == NULL) {
+		return false;
+	}
+	size_t len = zg_dname_len(name, ZG_DNAME_MAXLEN);
+	for (size_t i = name_hash(name, len) & t->mask; t->slot[i] != NULL; i = (i + 1) & t->mask) {
+		if (zg_dname_len(t->slot[i], len) == len && memcmp(t->slot[i], name, len) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static void targets_put(targets_t *t, const uint8_t *name)
+{
+	size_t len = zg_dname_len(name, ZG_DNAME_MAXLEN);
+	size_t i = name_hash(name, len) & t->mask;
+	while (t->slot[i] != NULL) {
+		if (zg_dname_len(t->slot[i], len) == len && memcmp(t->slot[i], name, len) == 0) {
+			return;
+		}
+		i = (i + 1) & t->mask;
+	}
+	t->slot[i] = name;
+}
+
+/* false on ENOMEM */
+static bool ns_targets(const zg_zone_t *z, targets_t *t)
 {
 	size_t total = 0;
+	*t = (targets_t){ 0 };
 	for (uint32_t i = 0; i < z->nrrsets; i++) {
-		total += z->rrsets[i].type == KNOT_RRTYPE_NS ? z->rrsets[i].rr_count : 0;
+		const zg_rrset_t *s = &z->rrsets[i];
+		for (uint32_t k = 0; s->type == KNOT_RRTYPE_NS && k < s->rr_count; k++) {
+			total += zg_dname_under(z->rrs[s->rr_first + k].rdata, z->origin);
+		}
 	}
-	const uint8_t **t = total ? malloc(total * sizeof(*t)) : NULL;
-	*n = 0;
-	for (uint32_t i = 0; t != NULL && i < z->nrrsets; i++) {
+	if (total == 0) {
+		return true;
+	}
+	size_t n = 16;
+	while (n < 2 * total) {
+		n *= 2;
+	}
+	if ((t->slot = calloc(n, sizeof(*t->slot))) == NULL) {
+		return false;
+	}
+	t->mask = n - 1;
+	for (uint32_t i = 0; i < z->nrrsets; i++) {
 		const zg_rrset_t *s = &z->rrsets[i];
 		for (uint32_t k = 0; s->type == KNOT_RRTYPE_NS && k < s->rr_count; k++) {
 			const uint8_t *target = z->rrs[s->rr_first + k].rdata;
 			if (zg_dname_under(target, z->origin)) {
-				t[(*n)++] = target;
+				targets_put(t, target);
 			}
 		}
 	}
-	if (t != NULL) {
-		qsort(t, *n, sizeof(*t), ptr_dname_cmp);
-	}
-	return t;
+	return true;
 }
 
 static bool allowed_at_cut(uint16_t type)
@@ -71,9 +117,8 @@ static bool allowed_at_cut(uint16_t type)
 static void check_occluded(zg_vctx_t *ctx)
 {
 	const zg_zone_t *z = ctx->zone;
-	size_t nt = 0;
-	const uint8_t **targets = ns_targets(z, &nt);
-	if (targets == NULL && zg_zone_has_type(z, KNOT_RRTYPE_NS)) {
+	targets_t targets;
+	if (!ns_targets(z, &targets)) {
 		ctx->fatal = ZG_ENOMEM; /* without the targets glue would look occluded: stop */
 		return;
 	}
@@ -87,8 +132,7 @@ static void check_occluded(zg_vctx_t *ctx)
 			const zg_rrset_t *s = &z->rrsets[nm->rrset_first + k];
 			bool addr = s->type == KNOT_RRTYPE_A || s->type == KNOT_RRTYPE_AAAA;
 			if (s->rr_count == 0 || (nm->flags & ZG_NAME_CUT && allowed_at_cut(s->type)) ||
-			    (nm->flags & ZG_NAME_OCCLUDED && addr && nt > 0 &&
-			     bsearch(&nm->owner, targets, nt, sizeof(*targets), ptr_dname_cmp))) {
+			    (nm->flags & ZG_NAME_OCCLUDED && addr && targets_has(&targets, nm->owner))) {
 				continue;
 			}
 			zg_emit(ctx, ZG_F_ZONE_OCCLUDED, i, s->type, NULL,
@@ -97,7 +141,7 @@ static void check_occluded(zg_vctx_t *ctx)
 			        nm->flags & ZG_NAME_CUT ? "at a" : "below a");
 		}
 	}
-	free(targets);
+	free(targets.slot);
 }
 
 static void check_names(zg_vctx_t *ctx)

@@ -82,6 +82,9 @@ static zg_err_t memo_alloc(zg_memo_t *m, const zg_zone_t *z, const uint8_t keyse
 
 static int bytes_cmp(const zg_rr_t *a, const zg_rr_t *b)
 {
+	if (a->rdata == b->rdata && a->rdlen == b->rdlen) {
+		return 0; /* a record the versions share */
+	}
 	int c = memcmp(a->rdata, b->rdata, a->rdlen < b->rdlen ? a->rdlen : b->rdlen);
 	return c != 0 ? c : (a->rdlen > b->rdlen) - (a->rdlen < b->rdlen);
 }

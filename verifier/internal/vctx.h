@@ -125,8 +125,13 @@ void zg_memo_hash_put(zg_vctx_t *ctx, uint32_t name, const uint8_t hash[20]);
 /* check_nsec.c: types an NSEC (nsec3 false) or NSEC3 bitmap must list for a name, ascending */
 size_t zg_denial_types(const zg_zone_t *z, uint32_t name, bool nsec3, uint16_t *out);
 /* check_nsec.c: compare a bitmap with the expected types; emits `id` with missing/extra types */
+typedef struct {
+	const char *what;     /* "NSEC", "NSEC3" */
+	const uint8_t *owner; /* the name an NSEC3 is for (NULL: none named) */
+	bool ent;             /* that name is an empty non-terminal */
+} zg_bitmap_of_t;
 void zg_check_bitmap(zg_vctx_t *ctx, zg_finding_id_t id, uint32_t at, const uint8_t *bm,
-                     size_t len, const uint16_t *want, size_t nwant, const char *what);    /* zonemd.c: zonemd.* (RFC 8976) */
+                     size_t len, const uint16_t *want, size_t nwant, const zg_bitmap_of_t *of);    /* zonemd.c: zonemd.* (RFC 8976) */
 
 /* report internals used by verify.c and diagnosis.c */
 zg_report_t *zg_report_new(const zg_policy_t *policy, zg_sink_t *extra);
