@@ -1,10 +1,11 @@
 /* zone_merge.c -- models whose names are in file order, not canonical order (BIND writes its
  * secure delegations a little late and its NSEC3 records last), put in canonical order name by
- * name. One pass keeps the names that sort after every name kept before them (for such files
- * nearly all, in order) and moves the others aside; those few are sorted, copied out, and the
- * two sequences merged, each read front to back so its pages can be given back behind the
- * merge. An owner met more than once is regrouped from its records. No raw records, no sort
- * keys, no sort of the whole zone. */
+ * name. One pass keeps the names that sort after every name kept before them and before the
+ * next one in the file (for such files nearly all, in order) and moves the others aside; those
+ * few are sorted by reference and the two sequences merged, each name read from its source.
+ * A source's pages are given back behind the merge, up to its first name not yet merged. An
+ * owner met more than once is regrouped from its records. No raw records, no sort keys, no
+ * sort of the whole zone, no copy of the names moved aside. */
 #include <stdlib.h>
 #include <string.h>
 #include "verifier/internal/zone_build.h"
@@ -58,16 +59,20 @@ typedef struct {
 	uint32_t src, name;
 } ref_t;
 
+enum { KEPT = 0, ASIDE = 1, TAKEN = 2 }; /* TAKEN: moved aside, since appended to the result */
+
 typedef struct {
 	zg_zone_t *z;               /* the result */
 	zg_caps_t c;
 	const zg_zone_t *const *src;
 	size_t n;
-	uint8_t **aside;            /* per source and name: moved aside */
+	uint8_t **state;            /* per source and name: KEPT, ASIDE or TAKEN */
+	uint32_t *low;              /* per source: its names below are all in the result */
+	uint32_t *freed;            /* per source: the pages of its names below are given back */
 	ref_t *side;                /* the names moved aside, then sorted */
 	size_t nside, capside;
-	zg_zone_t s;                /* their copy, in canonical order */
-	zg_caps_t sc;
+	size_t k;                   /* the next kept name to append: name i of source k */
+	uint32_t i;
 } merge_t;
 
 /* Canonical order, then file order (the sort is not stable). */
@@ -84,18 +89,35 @@ static int ref_cmp(const void *a, const void *b)
 	return (x->name > y->name) - (x->name < y->name);
 }
 
-/* The pass: names that do not sort after the last name kept are moved aside. */
+/* The owner after name i of source k in file order, or NULL. */
+static const uint8_t *next_owner(const merge_t *m, size_t k, uint32_t i)
+{
+	if (i + 1 < m->src[k]->nnames) {
+		return m->src[k]->names[i + 1].owner;
+	}
+	for (k++; k < m->n; k++) {
+		if (m->src[k]->nnames > 0) {
+			return m->src[k]->names[0].owner;
+		}
+	}
+	return NULL;
+}
+
+/* The pass: a name is kept if it sorts after the last name kept and before the next one in
+ * the file (so one name written early does not push the names after it aside); the others
+ * are moved aside. */
 static zg_err_t split_aside(merge_t *m)
 {
 	const uint8_t *last = NULL;
 	for (size_t k = 0; k < m->n; k++) {
 		const zg_zone_t *p = m->src[k];
-		if ((m->aside[k] = calloc(p->nnames ? p->nnames : 1, 1)) == NULL) {
+		if ((m->state[k] = calloc(p->nnames ? p->nnames : 1, 1)) == NULL) {
 			return ZG_ENOMEM;
 		}
 		for (uint32_t i = 0; i < p->nnames; i++) {
-			const uint8_t *o = p->names[i].owner;
-			if (last == NULL || zg_dname_cmp(o, last) > 0) {
+			const uint8_t *o = p->names[i].owner, *nx = next_owner(m, k, i);
+			if ((last == NULL || zg_dname_cmp(o, last) > 0) &&
+			    (nx == NULL || zg_dname_cmp(o, nx) < 0)) {
 				last = o;
 				continue;
 			}
@@ -103,8 +125,11 @@ static zg_err_t split_aside(merge_t *m)
 				return ZG_ENOMEM;
 			}
 			m->side[m->nside++] = (ref_t){ .owner = o, .src = (uint32_t)k, .name = i };
-			m->aside[k][i] = 1;
+			m->state[k][i] = ASIDE;
 		}
+	}
+	if (m->nside > 0) {
+		qsort(m->side, m->nside, sizeof(ref_t), ref_cmp);
 	}
 	return ZG_EOK;
 }
@@ -162,23 +187,7 @@ static zg_err_t append_run(zg_zone_t *z, zg_caps_t *c, const zg_zone_t *p, uint3
 	return ret;
 }
 
-/* The names moved aside, sorted, into their own model. */
-static zg_err_t copy_aside(merge_t *m)
-{
-	zg_err_t ret = zg_model_reserve(&m->s, &m->sc, 1, 1);
-	if (m->nside > 0) {
-		qsort(m->side, m->nside, sizeof(ref_t), ref_cmp);
-	}
-	for (size_t k = 0; k < m->nside && ret == ZG_EOK; k++) {
-		uint32_t i = m->side[k].name;
-		ret = append_run(&m->s, &m->sc, m->src[m->side[k].src], i, i + 1);
-	}
-	free(m->side);
-	m->side = NULL;
-	return ret;
-}
-
-/* Names [from, to) of p are consumed: give their pages back once there are enough. */
+/* Names [*from, to) of p are in the result: give their pages back once there are enough. */
 static void release(const zg_zone_t *p, uint32_t *from, uint32_t to, bool force)
 {
 	if (*from >= to || (!force && (to - *from) * sizeof(zg_rrset_t) < RELEASE_STEP)) {
@@ -192,18 +201,39 @@ static void release(const zg_zone_t *p, uint32_t *from, uint32_t to, bool force)
 	*from = to;
 }
 
-/* The next name kept in the pass, at or after (k, i); false at the end. */
-static bool next_kept(const merge_t *m, size_t *k, uint32_t *i)
+/* Name i of source k is in the result. */
+static bool taken(const merge_t *m, size_t k, uint32_t i)
 {
-	while (*k < m->n) {
-		while (*i < m->src[*k]->nnames && m->aside[*k][*i]) {
-			(*i)++;
+	uint8_t st = m->state[k][i];
+	return st == TAKEN || (st == KEPT && (k < m->k || (k == m->k && i < m->i)));
+}
+
+/* Source k's names in the result, from its start on without a gap, given back in steps: a
+ * name moved aside holds back the pages from its own on until it is appended. */
+static void settle(merge_t *m, size_t k)
+{
+	const zg_zone_t *p = m->src[k];
+	uint32_t lo = m->low[k];
+	while (lo < p->nnames && taken(m, k, lo)) {
+		lo++;
+	}
+	m->low[k] = lo;
+	release(p, &m->freed[k], lo, lo == p->nnames);
+}
+
+/* The next kept name at or after (m->k, m->i); false at the end (m->k is then m->n). */
+static bool next_kept(merge_t *m)
+{
+	while (m->k < m->n) {
+		const zg_zone_t *p = m->src[m->k];
+		while (m->i < p->nnames && m->state[m->k][m->i] != KEPT) {
+			m->i++;
 		}
-		if (*i < m->src[*k]->nnames) {
+		if (m->i < p->nnames) {
 			return true;
 		}
-		(*k)++;
-		*i = 0;
+		m->k++;
+		m->i = 0;
 	}
 	return false;
 }
@@ -213,7 +243,7 @@ static bool next_kept(const merge_t *m, size_t *k, uint32_t *i)
 static uint32_t kept_run(const merge_t *m, size_t k, uint32_t i, const uint8_t *until)
 {
 	const zg_zone_t *p = m->src[k];
-	for (i++; i < p->nnames && !m->aside[k][i]; i++) {
+	for (i++; i < p->nnames && m->state[k][i] == KEPT; i++) {
 		if (until != NULL && zg_dname_cmp(p->names[i].owner, until) >= 0) {
 			break;
 		}
@@ -221,41 +251,38 @@ static uint32_t kept_run(const merge_t *m, size_t k, uint32_t i, const uint8_t *
 	return i;
 }
 
-/* Names of s from j on that sort before `until` (NULL: all); the end of the run. */
-static uint32_t sorted_run(const zg_zone_t *s, uint32_t j, const uint8_t *until)
+/* A run of kept names into the result; the sources it finished settled. */
+static zg_err_t take_kept(merge_t *m, const uint8_t *until)
 {
-	for (j++; j < s->nnames; j++) {
-		if (until != NULL && zg_dname_cmp(s->names[j].owner, until) >= 0) {
-			break;
-		}
+	size_t k = m->k;
+	uint32_t from = m->i;
+	m->i = kept_run(m, k, from, until);
+	zg_err_t ret = append_run(m->z, &m->c, m->src[k], from, m->i);
+	(void)next_kept(m);
+	for (size_t x = k; x <= m->k && x < m->n; x++) {
+		settle(m, x);
 	}
-	return j;
+	return ret;
 }
 
-/* The kept names (in order) and the sorted ones merged into the result, run by run. */
+/* The kept names (in order) and those moved aside (sorted) merged into the result, each read
+ * from its source, whose pages are given back behind the merge. */
 static zg_err_t merge_two(merge_t *m)
 {
-	size_t k = 0;
-	uint32_t i = 0, j = 0, done = 0, sdone = 0;
+	size_t j = 0;
 	zg_err_t ret = zg_model_reserve(m->z, &m->c, 1, 1);
-	bool more = next_kept(m, &k, &i);
-	while (ret == ZG_EOK && (more || j < m->s.nnames)) {
-		const uint8_t *kh = more ? m->src[k]->names[i].owner : NULL;
-		const uint8_t *sh = j < m->s.nnames ? m->s.names[j].owner : NULL;
+	bool more = next_kept(m);
+	while (ret == ZG_EOK && (more || j < m->nside)) {
+		const uint8_t *kh = more ? m->src[m->k]->names[m->i].owner : NULL;
+		const uint8_t *sh = j < m->nside ? m->side[j].owner : NULL;
 		if (kh != NULL && (sh == NULL || zg_dname_cmp(kh, sh) <= 0)) {
-			const zg_zone_t *p = m->src[k];
-			uint32_t from = i;
-			i = kept_run(m, k, i, sh);
-			ret = append_run(m->z, &m->c, p, from, i);
-			release(p, &done, i, i == p->nnames);
-			size_t was = k;
-			more = next_kept(m, &k, &i);
-			done = k == was ? done : 0;
+			ret = take_kept(m, sh);
+			more = m->k < m->n;
 		} else {
-			uint32_t from = j;
-			j = sorted_run(&m->s, j, kh);
-			ret = append_run(m->z, &m->c, &m->s, from, j);
-			release(&m->s, &sdone, j, false);
+			const ref_t *r = &m->side[j++];
+			ret = append_run(m->z, &m->c, m->src[r->src], r->name, r->name + 1);
+			m->state[r->src][r->name] = TAKEN;
+			settle(m, r->src);
 		}
 	}
 	return ret;
@@ -263,21 +290,20 @@ static zg_err_t merge_two(merge_t *m)
 
 zg_err_t zg_merge_names(zg_zone_t *z, const zg_zone_t *const *src, size_t n)
 {
-	merge_t m = { .z = z, .src = src, .n = n, .aside = calloc(n ? n : 1, sizeof(uint8_t *)),
-	              .s = { .arena = z->arena } };
-	zg_err_t ret = m.aside != NULL ? split_aside(&m) : ZG_ENOMEM;
-	if (ret == ZG_EOK) {
-		ret = copy_aside(&m);
-	}
+	size_t cnt = n ? n : 1;
+	merge_t m = { .z = z, .src = src, .n = n, .state = calloc(cnt, sizeof(uint8_t *)),
+	              .low = calloc(cnt, sizeof(uint32_t)), .freed = calloc(cnt, sizeof(uint32_t)) };
+	zg_err_t ret = m.state && m.low && m.freed ? split_aside(&m) : ZG_ENOMEM;
 	if (ret == ZG_EOK) {
 		ret = merge_two(&m);
 	}
 	zg_model_shrink(z, &m.c);
-	zg_model_drop(&m.s);
-	for (size_t k = 0; m.aside != NULL && k < n; k++) {
-		free(m.aside[k]);
+	for (size_t k = 0; m.state != NULL && k < n; k++) {
+		free(m.state[k]);
 	}
-	free(m.aside);
+	free(m.state);
+	free(m.low);
+	free(m.freed);
 	free(m.side);
 	return ret;
 }
