@@ -198,6 +198,9 @@ static zg_err_t run(zg_vctx_t *ctx)
 static void locked_finding(zg_sink_t *s, const zg_finding_t *f)
 {
 	zg_locked_sink_t *l = (zg_locked_sink_t *)s;
+	if (l->user->finding == NULL) {
+		return; /* a sink for progress only */
+	}
 	pthread_mutex_lock(&l->lock);
 	l->user->finding(l->user, f);
 	pthread_mutex_unlock(&l->lock);
