@@ -23,18 +23,19 @@ typedef struct {
 	size_t restlen;
 } params_t;
 
-typedef struct {
-	uint8_t hash[H], next[H];
-	bool optout, used;
-	uint32_t name;
-	const uint8_t *bm;
-	size_t bmlen;
-} n3_t;
-
+/* 28 bytes: the next hash and the bitmap are read from the zone when needed (n3_rest()). */
 typedef struct {
 	uint8_t hash[H];
-	const uint8_t *owner;
-	uint32_t name; /* ZG_NONE: empty non-terminal */
+	uint32_t name;
+	bool optout, used;
+	bool bm_ok;    /* false: malformed bitmap, reported once by parse_entry() */
+} n3_t;
+
+/* 28 bytes: a TLD holds a few hundred thousand at a time. */
+typedef struct {
+	uint8_t hash[H];
+	uint32_t name; /* the name, or for an empty non-terminal a name below it */
+	uint8_t up;    /* labels above name: 0 the name itself, else an empty non-terminal */
 	bool needed;   /* false: insecure delegation (or ENT above only such), opt-out may skip */
 	bool hashed;   /* hash taken from the memo */
 } cand_t;
@@ -42,8 +43,8 @@ typedef struct {
 typedef struct {
 	zg_vctx_t *ctx;
 	params_t p;
-	n3_t *n3;
-	size_t nn3;
+	n3_t *n3;        /* zg_pages_resize() arrays, like cand */
+	size_t nn3, capn3;
 	uint32_t *first; /* by a hash's first two bytes: the first NSEC3 at or above (NULL: none) */
 	bool dups;       /* two NSEC3 with one hash: find_n3() picks as bsearch() does */
 	cand_t *cand;
@@ -71,6 +72,23 @@ static const char *hash_str(const uint8_t *h, char buf[40])
 {
 	zg_base32hex_encode(h, H, buf);
 	return buf;
+}
+
+/* Entry e's NSEC3 RDATA past the salt and the hash length (parse_entry() checked it): the
+ * next hash (H bytes), then the type bitmap, *bmlen bytes. */
+static const uint8_t *n3_rest(const n3ctx_t *c, const n3_t *e, size_t *bmlen)
+{
+	const zg_zone_t *z = c->ctx->zone;
+	const zg_rr_t *rr = &z->rrs[zg_zone_rrset(z, e->name, KNOT_RRTYPE_NSEC3)->rr_first];
+	size_t at = 6u + rr->rdata[4];
+	*bmlen = rr->rdlen - at - H;
+	return rr->rdata + at;
+}
+
+/* A candidate's owner: the name's, or labels above it for an empty non-terminal. */
+static const uint8_t *cand_owner(const n3ctx_t *c, const cand_t *x)
+{
+	return zg_dname_skip(c->ctx->zone->names[x->name].owner, x->up);
 }
 
 static int n3_cmp(const void *a, const void *b)
@@ -155,17 +173,15 @@ static bool parse_entry(n3ctx_t *c, uint32_t i, const zg_rr_t *rr, n3_t *e)
 		        "NSEC3 uses hash %u, %u iterations, %u-byte salt; NSEC3PARAM says %u, %u, %u",
 		        p.alg, p.iter, p.saltlen, c->p.alg, c->p.iter, c->p.saltlen);
 	}
-	memcpy(e->next, p.rest + 1, H);
 	e->optout = p.flags & 1;
 	e->name = i;
-	e->bm = p.rest + 1 + H;
-	e->bmlen = p.restlen - 1 - H;
+	e->used = false;
 	size_t ntypes = 0;
-	if (zg_bitmap_decode(e->bm, e->bmlen, ctx->bm_types, ZG_BITMAP_MAX_TYPES, &ntypes) !=
-	    ZG_EOK) {
+	e->bm_ok = zg_bitmap_decode(p.rest + 1 + H, p.restlen - 1 - H, ctx->bm_types,
+	                            ZG_BITMAP_MAX_TYPES, &ntypes) == ZG_EOK;
+	if (!e->bm_ok) {
 		zg_emit(ctx, ZG_F_NSEC3_BITMAP, i, KNOT_RRTYPE_NSEC3, NULL,
-		        "NSEC3: malformed type bitmap windows");
-		e->bm = NULL; /* reported once here, not again when matched */
+		        "NSEC3: malformed type bitmap windows"); /* once here, not when matched */
 	}
 	return true;
 }
@@ -181,7 +197,7 @@ static unsigned prefix(const uint8_t *hash)
  * among them, each search then a step or two instead of seventeen. */
 static zg_err_t index_n3(n3ctx_t *c)
 {
-	c->first = malloc((PREFIXES + 1) * sizeof(uint32_t));
+	c->first = zg_pages_resize(NULL, (PREFIXES + 1) * sizeof(uint32_t));
 	if (c->first == NULL) {
 		return ZG_ENOMEM;
 	}
@@ -228,10 +244,6 @@ static bool sorted_n3(const n3ctx_t *c)
 static zg_err_t collect_nsec3(n3ctx_t *c)
 {
 	const zg_zone_t *z = c->ctx->zone;
-	c->n3 = calloc(z->nnames ? z->nnames : 1, sizeof(n3_t));
-	if (c->n3 == NULL) {
-		return ZG_ENOMEM;
-	}
 	for (uint32_t i = 0; i < z->nnames; i++) {
 		const zg_rrset_t *s = zg_zone_rrset(z, i, KNOT_RRTYPE_NSEC3);
 		if (s == NULL) {
@@ -240,6 +252,9 @@ static zg_err_t collect_nsec3(n3ctx_t *c)
 		if (s->rr_count > 1) {
 			zg_emit(c->ctx, ZG_F_NSEC3_CHAIN, i, KNOT_RRTYPE_NSEC3, NULL,
 			        "%u NSEC3 records at one owner", s->rr_count);
+		}
+		if (zg_pages_reserve(&c->n3, &c->capn3, c->nn3 + 1, sizeof(n3_t)) != ZG_EOK) {
+			return ZG_ENOMEM;
 		}
 		if (parse_entry(c, i, &z->rrs[s->rr_first], &c->n3[c->nn3])) {
 			c->nn3++;
@@ -258,23 +273,26 @@ static void check_chain(n3ctx_t *c)
 	char a[40], b[40];
 	for (size_t k = 0; k < c->nn3; k++) {
 		const n3_t *e = &c->n3[k], *nx = &c->n3[(k + 1) % c->nn3];
+		size_t bmlen;
+		const uint8_t *next = n3_rest(c, e, &bmlen);
 		if (k + 1 < c->nn3 && memcmp(e->hash, nx->hash, H) == 0) {
 			zg_emit(c->ctx, ZG_F_NSEC3_CHAIN, nx->name, KNOT_RRTYPE_NSEC3, NULL,
 			        "duplicate NSEC3 hash %s", hash_str(e->hash, a));
-		} else if (memcmp(e->next, nx->hash, H) != 0) {
+		} else if (memcmp(next, nx->hash, H) != 0) {
 			zg_emit(c->ctx, ZG_F_NSEC3_CHAIN, e->name, KNOT_RRTYPE_NSEC3, NULL,
 			        "next hashed owner %s, but the next NSEC3 in hash order is %s",
-			        hash_str(e->next, a), hash_str(nx->hash, b));
+			        hash_str(next, a), hash_str(nx->hash, b));
 		}
 	}
 }
 
-static zg_err_t add_cand(n3ctx_t *c, const uint8_t *owner, uint32_t name, bool needed)
+/* Name `name`, or its ancestor `up` labels above (an empty non-terminal). */
+static zg_err_t add_cand(n3ctx_t *c, uint32_t name, unsigned up, bool needed)
 {
-	if (zg_array_reserve(&c->cand, &c->capcand, c->ncand, sizeof(cand_t), 1024) != ZG_EOK) {
+	if (zg_pages_reserve(&c->cand, &c->capcand, c->ncand + 1, sizeof(cand_t)) != ZG_EOK) {
 		return ZG_ENOMEM;
 	}
-	c->cand[c->ncand++] = (cand_t){ .owner = owner, .name = name, .needed = needed };
+	c->cand[c->ncand++] = (cand_t){ .name = name, .up = (uint8_t)up, .needed = needed };
 	return ZG_EOK;
 }
 
@@ -291,7 +309,8 @@ static void *hash_range(void *arg)
 	for (size_t i = j->first; i < j->last && j->ret == ZG_EOK; i++) {
 		cand_t *x = &j->c->cand[i];
 		if (!x->hashed) {
-			j->ret = zg_nsec3_hash(p->alg, p->iter, p->salt, p->saltlen, x->owner, x->hash);
+			j->ret = zg_nsec3_hash(p->alg, p->iter, p->salt, p->saltlen,
+			                       cand_owner(j->c, x), x->hash);
 		}
 	}
 	return NULL;
@@ -306,7 +325,7 @@ static zg_err_t hash_cands(n3ctx_t *c, size_t from)
 {
 	for (size_t i = from; i < c->ncand; i++) {
 		cand_t *x = &c->cand[i];
-		x->hashed = x->name != ZG_NONE && zg_memo_hash_get(c->ctx, x->name, x->hash);
+		x->hashed = x->up == 0 && zg_memo_hash_get(c->ctx, x->name, x->hash);
 	}
 	unsigned n = c->ctx->opts->threads ? c->ctx->opts->threads : 1;
 	n = n > HASH_THREADS_MAX ? HASH_THREADS_MAX : n;
@@ -330,7 +349,7 @@ static zg_err_t hash_cands(n3ctx_t *c, size_t from)
 		ret = ret == ZG_EOK ? job[t].ret : ret;
 	}
 	for (size_t i = from; ret == ZG_EOK && i < c->ncand; i++) {
-		if (c->cand[i].name != ZG_NONE && !c->cand[i].hashed) {
+		if (c->cand[i].up == 0 && !c->cand[i].hashed) {
 			zg_memo_hash_put(c->ctx, c->cand[i].name, c->cand[i].hash);
 		}
 	}
@@ -349,7 +368,7 @@ static zg_err_t settle(n3ctx_t *c, size_t from)
 	size_t kept = from;
 	for (size_t i = from; ret == ZG_EOK && i < c->ncand; i++) {
 		const cand_t *x = &c->cand[i];
-		if (x->name != ZG_NONE && !x->needed && c->nn3 > 0 && find_n3(c, x->hash) == NULL &&
+		if (x->up == 0 && !x->needed && c->nn3 > 0 && find_n3(c, x->hash) == NULL &&
 		    covering(c, x->hash)->optout) {
 			zg_report_counts_mut(c->ctx->report)->nsec3_optout++;
 			continue;
@@ -360,7 +379,7 @@ static zg_err_t settle(n3ctx_t *c, size_t from)
 	return ret;
 }
 
-#define SETTLE_EVERY 65536 /* candidates hashed and settled at a time */
+#define SETTLE_EVERY 16384 /* candidates hashed and settled at a time */
 
 /* Names that need an NSEC3: authoritative names with data, and the empty non-terminals
  * between them and the apex. Insecure delegations (and ENTs above only such) are optional. */
@@ -379,14 +398,15 @@ static zg_err_t collect_names(n3ctx_t *c)
 		}
 		bool needed = !((nm->flags & ZG_NAME_CUT) &&
 		                zg_zone_rrset(z, i, KNOT_RRTYPE_DS) == NULL);
-		ret = add_cand(c, nm->owner, i, needed);
+		ret = add_cand(c, i, 0, needed);
 		const uint8_t *p = nm->owner;
-		for (unsigned l = zg_dname_labels(p); ret == ZG_EOK && l > apex_labels + 1; l--) {
+		unsigned labels = zg_dname_labels(p);
+		for (unsigned l = labels; ret == ZG_EOK && l > apex_labels + 1; l--) {
 			p = zg_dname_skip(p, 1);
 			if (zg_zone_find_name(z, p) != ZG_NONE) {
 				break; /* an existing name: its own ancestors are its business */
 			}
-			ret = add_cand(c, p, ZG_NONE, needed);
+			ret = add_cand(c, i, labels - l + 1, needed);
 		}
 		if (ret == ZG_EOK && c->ncand - settled >= SETTLE_EVERY) {
 			ret = settle(c, settled);
@@ -428,13 +448,13 @@ static void match_one(n3ctx_t *c, const cand_t *x, bool needed)
 	if (e != NULL) {
 		e->used = true;
 		zg_report_counts_mut(ctx->report)->nsec3_matched++;
-		if (e->bm != NULL) {
+		if (e->bm_ok) {
 			uint16_t want[ZG_MAX_NAME_TYPES];
-			size_t n = x->name == ZG_NONE ? 0 :
-			           zg_denial_types(ctx->zone, x->name, true, want);
-			zg_bitmap_of_t of = { .what = "NSEC3", .owner = x->owner,
-			                      .ent = x->name == ZG_NONE };
-			zg_check_bitmap(ctx, ZG_F_NSEC3_BITMAP, e->name, e->bm, e->bmlen, want, n, &of);
+			size_t n = x->up > 0 ? 0 : zg_denial_types(ctx->zone, x->name, true, want);
+			zg_bitmap_of_t of = { .what = "NSEC3", .owner = cand_owner(c, x), .ent = x->up > 0 };
+			size_t bmlen;
+			const uint8_t *bm = n3_rest(c, e, &bmlen) + H;
+			zg_check_bitmap(ctx, ZG_F_NSEC3_BITMAP, e->name, bm, bmlen, want, n, &of);
 		}
 		return;
 	}
@@ -442,13 +462,12 @@ static void match_one(n3ctx_t *c, const cand_t *x, bool needed)
 		zg_report_counts_mut(ctx->report)->nsec3_optout++;
 		return; /* insecure delegation under an opt-out span (RFC 5155 6) */
 	}
-	zg_emit_owner(ctx, ZG_F_NSEC3_MISSING, x->owner, KNOT_RRTYPE_NSEC3,
+	zg_emit_owner(ctx, ZG_F_NSEC3_MISSING, cand_owner(c, x), KNOT_RRTYPE_NSEC3,
 	              "%s has no NSEC3 (hash %s)%s",
-	              x->name == ZG_NONE ? "empty non-terminal" :
+	              x->up > 0 ? "empty non-terminal" :
 	              needed ? "name" : "insecure delegation outside any opt-out span",
 	              hash_str(x->hash, hb),
-	              needed && x->name != ZG_NONE &&
-	                      (ctx->zone->names[x->name].flags & ZG_NAME_CUT)
+	              needed && x->up == 0 && (ctx->zone->names[x->name].flags & ZG_NAME_CUT)
 	                  ? ": a secure delegation is never covered by opt-out" : "");
 }
 
@@ -494,7 +513,7 @@ void zg_check_nsec3(zg_vctx_t *ctx)
 	if (ret != ZG_EOK) {
 		ctx->fatal = ret;
 	}
-	free(c.n3);
-	free(c.first);
-	free(c.cand);
+	zg_pages_resize(c.n3, 0);
+	zg_pages_resize(c.first, 0);
+	zg_pages_resize(c.cand, 0);
 }
