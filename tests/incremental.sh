@@ -51,6 +51,8 @@ ok "... blocked with rrsig.bogus" jqe '.verdict == "blocked" and
 	([.findings[].id] | index("rrsig.bogus") != null)' "$TMP/inc.json"
 ok "... one or two signatures verified, the rest reused" \
 	grep -qE "incremental: [12] signatures verified, [1-9][0-9]* reused" "$TMP/inc.err"
+ok "... the NSEC checks' results replayed: an address change leaves what they read alone" \
+	grep -q "NSEC/NSEC3 results reused" "$TMP/inc.err"
 
 "$ZG" verify --time "$TIME" --incremental "$base" >"$TMP/u1" 2>&1
 ok "--incremental without --prev: exit 2" eq "$?" 2

@@ -63,6 +63,7 @@ typedef struct {
 	uint64_t hashes_reused;  /*!< NSEC3 hashes taken from memo_in */
 	uint64_t hashes_computed;
 	bool keyset_changed;     /*!< the DNSKEY set differs from the base: nothing was reused */
+	bool denial_reused;      /*!< NSEC/NSEC3 results taken whole: nothing they read changed */
 } zg_memo_stats_t;
 
 /*! \brief What the run that filled this memo reused from its memo_in. */

@@ -3,26 +3,13 @@
  * reused only for a signature whose bytes, RRset data, owner and DNSKEY set are all unchanged. */
 #include <stdlib.h>
 #include <string.h>
+#include <libknot/descriptor.h>
 #include <openssl/evp.h>
+#include "verifier/internal/memo.h"
 #include "verifier/internal/vctx.h"
 #include "verifier/name.h"
 
 enum { SIG_UNKNOWN = 0, SIG_VALID = 1, SIG_BOGUS = 2 };
-
-struct zg_memo {
-	const zg_zone_t *zone;   /* the zone it was filled for: identity only */
-	uint32_t nsigs, nnames;
-	uint8_t keyset[32];      /* SHA-256 of the DNSKEY RDATA in canonical order */
-	uint8_t *sig_state;
-	uint16_t *sig_key;       /* index into the DNSKEY set */
-	bool has_params;
-	uint8_t alg, saltlen;
-	uint16_t iter;
-	uint8_t salt[255];
-	uint8_t (*hash)[20];
-	uint8_t *hashed;
-	zg_memo_stats_t stats;
-};
 
 zg_memo_t *zg_memo_new(void)
 {
@@ -33,8 +20,8 @@ static void memo_clear(zg_memo_t *m)
 {
 	free(m->sig_state);
 	free(m->sig_key);
-	free(m->hash);
-	free(m->hashed);
+	zg_memo_hashes_unref(m->hashes);
+	zg_memo_denial_unref(m->denial);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -74,9 +61,14 @@ static zg_err_t memo_alloc(zg_memo_t *m, const zg_zone_t *z, const uint8_t keyse
 	memcpy(m->keyset, keyset, 32);
 	m->sig_state = calloc(z->nsigs ? z->nsigs : 1, 1);
 	m->sig_key = calloc(z->nsigs ? z->nsigs : 1, sizeof(uint16_t));
-	m->hash = calloc(z->nnames ? z->nnames : 1, 20);
-	m->hashed = calloc(z->nnames ? z->nnames : 1, 1);
-	bool ok = m->sig_state && m->sig_key && m->hash && m->hashed;
+	m->hashes = calloc(1, sizeof(*m->hashes));
+	if (m->hashes != NULL) {
+		m->hashes->refs = 1;
+		m->hashes->hash = calloc(z->nnames ? z->nnames : 1, 20);
+		m->hashes->hashed = calloc(z->nnames ? z->nnames : 1, 1);
+	}
+	bool ok = m->sig_state && m->sig_key && m->hashes && m->hashes->hash &&
+	          m->hashes->hashed;
 	return ok ? ZG_EOK : ZG_ENOMEM;
 }
 
@@ -138,6 +130,32 @@ static void map_name(zg_vctx_t *ctx, const zg_zone_t *base, uint32_t ib, uint32_
 	}
 }
 
+static bool denial_type(uint16_t type)
+{
+	return type == KNOT_RRTYPE_NSEC || type == KNOT_RRTYPE_NSEC3 ||
+	       type == KNOT_RRTYPE_NSEC3PARAM;
+}
+
+/* Name ia of a and ib of b look the same to the NSEC/NSEC3 checks: flags, types held (and
+ * whether each is authoritative), NSEC/NSEC3/NSEC3PARAM data. */
+static bool denial_shape(const zg_zone_t *a, uint32_t ia, const zg_zone_t *b, uint32_t ib)
+{
+	const zg_name_t *na = &a->names[ia], *nb = &b->names[ib];
+	if (na->flags != nb->flags || na->rrset_count != nb->rrset_count) {
+		return false;
+	}
+	for (uint32_t k = 0; k < na->rrset_count; k++) {
+		const zg_rrset_t *sa = &a->rrsets[na->rrset_first + k];
+		const zg_rrset_t *sb = &b->rrsets[nb->rrset_first + k];
+		if (sa->type != sb->type || sa->flags != sb->flags ||
+		    (sa->rr_count > 0) != (sb->rr_count > 0) ||
+		    (denial_type(sa->type) && !same_data(a, sa, b, sb))) {
+			return false;
+		}
+	}
+	return true;
+}
+
 /* Both versions' names in canonical order, joined. */
 static zg_err_t build_map(zg_vctx_t *ctx, const zg_zone_t *base, bool sigs)
 {
@@ -150,15 +168,19 @@ static zg_err_t build_map(zg_vctx_t *ctx, const zg_zone_t *base, bool sigs)
 	memset(ctx->name_from, 0xff, (size_t)z->nnames * sizeof(uint32_t));
 	memset(ctx->sig_from, 0xff, (size_t)z->nsigs * sizeof(uint32_t));
 	uint32_t i = 0, j = 0;
+	bool same = sigs && base->nnames == z->nnames;
 	while (i < base->nnames && j < z->nnames) {
 		int c = zg_dname_equal(base->names[i].owner, z->names[j].owner) ? 0 :
 		        zg_dname_cmp(base->names[i].owner, z->names[j].owner);
 		if (c == 0) {
 			map_name(ctx, base, i, j, sigs);
+			same = same && denial_shape(base, i, z, j);
 		}
+		same = same && c == 0;
 		i += c <= 0;
 		j += c >= 0;
 	}
+	ctx->denial_same = same;
 	return ZG_EOK;
 }
 
@@ -241,23 +263,32 @@ void zg_memo_hash_params(zg_vctx_t *ctx, uint8_t alg, uint16_t iter, const uint8
 bool zg_memo_hash_get(zg_vctx_t *ctx, uint32_t name, uint8_t out[20])
 {
 	uint32_t from = ctx->memo_hash_ok ? ctx->name_from[name] : ZG_NONE;
-	if (from == ZG_NONE || !ctx->memo_in->hashed[from]) {
+	if (from == ZG_NONE || !ctx->memo_in->hashes->hashed[from]) {
 		if (ctx->memo_out != NULL) {
 			ctx->memo_out->stats.hashes_computed++;
 		}
 		return false;
 	}
-	memcpy(out, ctx->memo_in->hash[from], 20);
+	memcpy(out, ctx->memo_in->hashes->hash[from], 20);
 	if (ctx->memo_out != NULL) {
 		ctx->memo_out->stats.hashes_reused++;
 	}
 	return true;
 }
 
+void zg_memo_hashes_unref(zg_memo_hashes_t *h)
+{
+	if (h != NULL && --h->refs == 0) {
+		free(h->hash);
+		free(h->hashed);
+		free(h);
+	}
+}
+
 void zg_memo_hash_put(zg_vctx_t *ctx, uint32_t name, const uint8_t hash[20])
 {
 	if (ctx->memo_out != NULL && name < ctx->memo_out->nnames) {
-		memcpy(ctx->memo_out->hash[name], hash, 20);
-		ctx->memo_out->hashed[name] = 1;
+		memcpy(ctx->memo_out->hashes->hash[name], hash, 20);
+		ctx->memo_out->hashes->hashed[name] = 1;
 	}
 }

@@ -119,12 +119,17 @@ void zg_report_merge(zg_report_t *dst, const zg_report_t *src)
 		}
 		d->total += s->total;
 	}
+	zg_report_add_counts(dst, &src->counts);
+	rebuild_view(dst);
+}
+
+void zg_report_add_counts(zg_report_t *dst, const zg_counts_t *c)
+{
 	uint64_t *dc = (uint64_t *)&dst->counts;
-	const uint64_t *sc = (const uint64_t *)&src->counts;
+	const uint64_t *sc = (const uint64_t *)c;
 	for (size_t k = 0; k < sizeof(zg_counts_t) / sizeof(uint64_t); k++) {
 		dc[k] += sc[k];
 	}
-	rebuild_view(dst);
 }
 
 zg_report_meta_t *zg_report_meta_mut(zg_report_t *rep)

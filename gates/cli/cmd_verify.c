@@ -152,10 +152,12 @@ static int incremental_base(const cli_verify_opts_t *o, loaded_t *l, const zg_po
 static void incremental_done(const loaded_t *l, double base_s, double inc_s)
 {
 	zg_memo_stats_t st = zg_memo_stats(l->memo);
-	fprintf(stderr, "zonegate: incremental: %llu signatures verified, %llu reused, %llu NSEC3 "
-	        "hashes reused%s; apply %.3f s + verify %.3f s (the base's full verification: "
-	        "%.3f s)\n", (unsigned long long)st.sigs_verified,
-	        (unsigned long long)st.sigs_reused, (unsigned long long)st.hashes_reused,
+	char denial[64];
+	snprintf(denial, sizeof(denial), st.denial_reused ? "NSEC/NSEC3 results reused" :
+	         "%llu NSEC3 hashes reused", (unsigned long long)st.hashes_reused);
+	fprintf(stderr, "zonegate: incremental: %llu signatures verified, %llu reused, %s%s; "
+	        "apply %.3f s + verify %.3f s (the base's full verification: %.3f s)\n",
+	        (unsigned long long)st.sigs_verified, (unsigned long long)st.sigs_reused, denial,
 	        st.keyset_changed ? ", DNSKEY set changed: nothing reused" : "", l->apply_s, inc_s,
 	        base_s);
 }

@@ -88,9 +88,10 @@ static void log_reuse(const gate_zone_t *z, const zg_memo_t *memo)
 	zg_memo_stats_t st = zg_memo_stats(memo);
 	if (z->served_memo != NULL) {
 		gate_log(LOG_INFO, z->origin, "verified incrementally: %llu signatures verified, %llu "
-		         "reused from serial %u%s", (unsigned long long)st.sigs_verified,
+		         "reused from serial %u%s%s", (unsigned long long)st.sigs_verified,
 		         (unsigned long long)st.sigs_reused, z->served,
-		         st.keyset_changed ? " (DNSKEY set changed: none reused)" : "");
+		         st.keyset_changed ? " (DNSKEY set changed: none reused)" : "",
+		         st.denial_reused ? ", NSEC/NSEC3 results reused" : "");
 	}
 }
 

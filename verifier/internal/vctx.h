@@ -62,6 +62,7 @@ typedef struct zg_vctx {
 	uint32_t *name_from;       /* zone name -> memo_in name with the same owner, or ZG_NONE */
 	uint64_t memo_hits, memo_misses; /* signatures, per batch, summed by rrsig_batch.c */
 	bool memo_hash_ok;         /* memo_in's NSEC3 hashes were made with this run's parameters */
+	bool denial_same;          /* same names, flags, types and NSEC/NSEC3 data as memo_base */
 } zg_vctx_t;
 
 #define ZG_OWNER_NONE UINT32_MAX
@@ -109,6 +110,17 @@ typedef struct zg_denial_task zg_denial_task_t;
 zg_denial_task_t *zg_denial_start(zg_vctx_t *ctx); /* NULL: zg_denial_finish() runs it */
 void zg_denial_finish(zg_vctx_t *ctx, zg_denial_task_t *task);
 
+/* memo_denial.c: the NSEC/NSEC3 checks' findings and counts recorded into memo_out (through a
+ * sink that forwards to the caller's), or replayed from memo_in when memo.c found nothing they
+ * read changed (ctx->denial_same) */
+typedef struct zg_denial_rec zg_denial_rec_t;
+zg_denial_rec_t *zg_memo_denial_begin(const zg_vctx_t *ctx, zg_sink_t *forward); /* NULL: none */
+zg_sink_t *zg_denial_rec_sink(zg_denial_rec_t *r);
+void zg_memo_denial_end(zg_vctx_t *ctx, zg_denial_rec_t *r, const zg_report_t *side,
+                        zg_err_t fatal);
+bool zg_memo_denial_reusable(const zg_vctx_t *ctx);
+bool zg_memo_denial_replay(zg_vctx_t *ctx); /* true: the run's report holds them */
+
 /* memo.c: set up reuse (after the keys are loaded), and record the run's stats at the end */
 zg_err_t zg_memo_begin(zg_vctx_t *ctx);
 void zg_memo_end(zg_vctx_t *ctx);
@@ -152,3 +164,5 @@ zg_err_t zg_diag_finish(zg_vctx_t *ctx, zg_diag_t *d);
 zg_err_t zg_diag_merge(zg_diag_t *dst, const zg_diag_t *src, size_t ncands);
 /* report.c: add src (a batch's findings and counts) to dst as if emitted there, in order */
 void zg_report_merge(zg_report_t *dst, const zg_report_t *src);
+/* report.c: add counts to dst's (findings[] included) */
+void zg_report_add_counts(zg_report_t *dst, const zg_counts_t *c);

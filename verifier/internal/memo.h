@@ -1,0 +1,44 @@
+/* memo.h -- the insides of zg_memo_t (incremental.h), for memo.c and memo_denial.c. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "verifier/finding.h"
+#include "verifier/incremental.h"
+#include "verifier/report.h"
+
+/* NSEC3 hashes by name index; shared by the memos of versions with the same names. */
+typedef struct {
+	unsigned refs;
+	uint8_t (*hash)[20];
+	uint8_t *hashed;
+} zg_memo_hashes_t;
+
+/* What the NSEC/NSEC3 checks of a run found: every finding, in order, and their counts.
+ * Shared, read-only once the run is over, by the memos of versions that reuse it. */
+typedef struct {
+	unsigned refs;
+	zg_finding_t *f;         /* owner and reason strings owned here */
+	size_t n, cap;
+	zg_counts_t counts;      /* the checks' counters (nsec, nsec3...), findings[] not */
+	int8_t severity[ZG_F_COUNT]; /* the policy's overrides they were emitted under */
+	bool complete;           /* every finding recorded, and the checks ran to the end */
+} zg_memo_denial_t;
+
+struct zg_memo {
+	const zg_zone_t *zone;   /* the zone it was filled for: identity only */
+	uint32_t nsigs, nnames;
+	uint8_t keyset[32];      /* SHA-256 of the DNSKEY RDATA in canonical order */
+	uint8_t *sig_state;
+	uint16_t *sig_key;       /* index into the DNSKEY set */
+	bool has_params;
+	uint8_t alg, saltlen;
+	uint16_t iter;
+	uint8_t salt[255];
+	zg_memo_hashes_t *hashes;
+	zg_memo_denial_t *denial; /* NULL: not recorded */
+	zg_memo_stats_t stats;
+};
+
+void zg_memo_hashes_unref(zg_memo_hashes_t *h);
+void zg_memo_denial_unref(zg_memo_denial_t *d);
