@@ -7,9 +7,9 @@
 
 #define ZG_NONE UINT32_MAX
 
-/* Packed to 20 bytes (24 with the pointer's padding): a TLD has millions. Do not take the
- * address of rdata (it may be 4-byte aligned only); the other members are naturally aligned. */
-typedef struct __attribute__((packed, aligned(4))) {
+/* Packed to 18 bytes (24 with the pointer's padding): a TLD has millions. Do not take the
+ * address of a member (rdata and ttl may be 2-byte aligned only). */
+typedef struct __attribute__((packed, aligned(2))) {
 	const uint8_t *rdata; /* canonical RDATA */
 	uint32_t ttl;
 	uint32_t line;
