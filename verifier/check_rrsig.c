@@ -317,6 +317,9 @@ static sig_state_t check_one(zg_vctx_t *ctx, sig_job_t *j)
 
 static void check_unexpected(zg_vctx_t *ctx, const zg_rrset_t *s)
 {
+	if (s->sig_count == 0) {
+		return; /* a TLD's million delegation NS RRsets: nothing to say, nothing to format */
+	}
 	char tb[32];
 	tstr(s->type, tb, sizeof(tb));
 	for (uint32_t i = 0; i < s->sig_count; i++) {

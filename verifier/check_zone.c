@@ -75,37 +75,49 @@ static void targets_put(targets_t *t, const uint8_t *name)
 	t->slot[i] = name;
 }
 
+/* Is the wire name at or under the origin (olen bytes long)? */
+static bool in_zone(const uint8_t *name, const uint8_t *origin, size_t olen)
+{
+	size_t len = zg_dname_len(name, ZG_DNAME_MAXLEN);
+	while (len > olen) {
+		len -= 1u + *name;
+		name += 1u + *name;
+	}
+	return len == olen && memcmp(name, origin, olen) == 0;
+}
+
 /* false on ENOMEM */
 static bool ns_targets(const zg_zone_t *z, targets_t *t)
 {
-	size_t total = 0;
+	const uint8_t **in = NULL;
+	size_t n = 0, cap = 0, olen = zg_dname_len(z->origin, ZG_DNAME_MAXLEN);
 	*t = (targets_t){ 0 };
 	for (uint32_t i = 0; i < z->nrrsets; i++) {
 		const zg_rrset_t *s = &z->rrsets[i];
 		for (uint32_t k = 0; s->type == KNOT_RRTYPE_NS && k < s->rr_count; k++) {
-			total += zg_dname_under(z->rrs[s->rr_first + k].rdata, z->origin);
-		}
-	}
-	if (total == 0) {
-		return true;
-	}
-	size_t n = 16;
-	while (n < 2 * total) {
-		n *= 2;
-	}
-	if ((t->slot = calloc(n, sizeof(*t->slot))) == NULL) {
-		return false;
-	}
-	t->mask = n - 1;
-	for (uint32_t i = 0; i < z->nrrsets; i++) {
-		const zg_rrset_t *s = &z->rrsets[i];
-		for (uint32_t k = 0; s->type == KNOT_RRTYPE_NS && k < s->rr_count; k++) {
 			const uint8_t *target = z->rrs[s->rr_first + k].rdata;
-			if (zg_dname_under(target, z->origin)) {
-				targets_put(t, target);
+			if (in_zone(target, z->origin, olen)) {
+				if (zg_array_reserve(&in, &cap, n, sizeof(*in), 256) != ZG_EOK) {
+					free(in);
+					return false;
+				}
+				in[n++] = target;
 			}
 		}
 	}
+	size_t slots = 16;
+	while (n > 0 && slots < 2 * n) {
+		slots *= 2;
+	}
+	if (n > 0 && (t->slot = calloc(slots, sizeof(*t->slot))) == NULL) {
+		free(in);
+		return false;
+	}
+	t->mask = slots - 1;
+	for (size_t i = 0; i < n; i++) {
+		targets_put(t, in[i]);
+	}
+	free(in);
 	return true;
 }
 
