@@ -126,7 +126,50 @@ static bool allowed_at_cut(uint16_t type)
 	return type == KNOT_RRTYPE_NS || type == KNOT_RRTYPE_DS || type == KNOT_RRTYPE_NSEC;
 }
 
-static void check_occluded(zg_vctx_t *ctx)
+/* Data at a cut other than NS, DS, NSEC, and below one other than glue, is not served. */
+static void check_occluded(zg_vctx_t *ctx, uint32_t i, const targets_t *targets)
+{
+	const zg_zone_t *z = ctx->zone;
+	const zg_name_t *nm = &z->names[i];
+	char tb[32];
+	for (uint32_t k = 0; k < nm->rrset_count; k++) {
+		const zg_rrset_t *s = &z->rrsets[nm->rrset_first + k];
+		bool addr = s->type == KNOT_RRTYPE_A || s->type == KNOT_RRTYPE_AAAA;
+		if (s->rr_count == 0 || (nm->flags & ZG_NAME_CUT && allowed_at_cut(s->type)) ||
+		    (nm->flags & ZG_NAME_OCCLUDED && addr && targets_has(targets, nm->owner))) {
+			continue;
+		}
+		zg_emit(ctx, ZG_F_ZONE_OCCLUDED, i, s->type, NULL,
+		        "%s %s zone cut is not authoritative and is ignored",
+		        type_str(s->type, tb, sizeof(tb)),
+		        nm->flags & ZG_NAME_CUT ? "at a" : "below a");
+	}
+}
+
+/* RFC 1034 3.6.2, RFC 2181 10.1: a CNAME is the only data at its name, beside the RRSIG and
+ * NSEC that RFC 4035 2.5 allows, and a single RR. At or below a cut it is zone.occluded. */
+static void check_cname(zg_vctx_t *ctx, uint32_t i, const zg_rrset_t *c)
+{
+	const zg_zone_t *z = ctx->zone;
+	const zg_name_t *n = &z->names[i];
+	char tb[32];
+	if (c->rr_count > 1) {
+		zg_emit(ctx, ZG_F_ZONE_CNAME, i, KNOT_RRTYPE_CNAME, NULL,
+		        "%u CNAME RRs at one name (RFC 2181 10.1: one at most)", c->rr_count);
+	}
+	for (uint32_t k = 0; k < n->rrset_count; k++) {
+		const zg_rrset_t *s = &z->rrsets[n->rrset_first + k];
+		if (s->rr_count > 0 && s->type != KNOT_RRTYPE_CNAME && s->type != KNOT_RRTYPE_NSEC) {
+			zg_emit(ctx, ZG_F_ZONE_CNAME, i, s->type, NULL,
+			        "%s beside a CNAME (RFC 1034 3.6.2; RFC 4035 2.5 allows only RRSIG "
+			        "and NSEC there)", type_str(s->type, tb, sizeof(tb)));
+		}
+	}
+}
+
+/* One pass over the names: out-of-zone names, TTL mismatches, CNAMEs, occluded data (each
+ * id's findings in name order, as in a pass of its own). */
+static void check_names(zg_vctx_t *ctx)
 {
 	const zg_zone_t *z = ctx->zone;
 	targets_t targets;
@@ -137,70 +180,26 @@ static void check_occluded(zg_vctx_t *ctx)
 	char tb[32];
 	for (uint32_t i = 0; i < z->nnames; i++) {
 		const zg_name_t *nm = &z->names[i];
-		if (!(nm->flags & (ZG_NAME_CUT | ZG_NAME_OCCLUDED))) {
-			continue;
+		const zg_rrset_t *cname = NULL;
+		if (nm->flags & ZG_NAME_OUTSIDE) {
+			zg_emit(ctx, ZG_F_ZONE_OUT_OF_ZONE, i, 0, NULL, "name is not under the origin");
 		}
 		for (uint32_t k = 0; k < nm->rrset_count; k++) {
 			const zg_rrset_t *s = &z->rrsets[nm->rrset_first + k];
-			bool addr = s->type == KNOT_RRTYPE_A || s->type == KNOT_RRTYPE_AAAA;
-			if (s->rr_count == 0 || (nm->flags & ZG_NAME_CUT && allowed_at_cut(s->type)) ||
-			    (nm->flags & ZG_NAME_OCCLUDED && addr && targets_has(&targets, nm->owner))) {
-				continue;
+			if (s->flags & ZG_RRSET_TTL_MISMATCH) {
+				zg_emit(ctx, ZG_F_ZONE_TTL_MISMATCH, i, s->type, NULL,
+				        "RRs of the %s RRset have different TTLs (RFC 2181 5.2)",
+				        type_str(s->type, tb, sizeof(tb)));
 			}
-			zg_emit(ctx, ZG_F_ZONE_OCCLUDED, i, s->type, NULL,
-			        "%s %s zone cut is not authoritative and is ignored",
-			        type_str(s->type, tb, sizeof(tb)),
-			        nm->flags & ZG_NAME_CUT ? "at a" : "below a");
+			cname = s->type == KNOT_RRTYPE_CNAME && s->rr_count > 0 ? s : cname;
+		}
+		if (nm->flags & (ZG_NAME_CUT | ZG_NAME_OCCLUDED)) {
+			check_occluded(ctx, i, &targets);
+		} else if (cname != NULL) {
+			check_cname(ctx, i, cname);
 		}
 	}
 	free(targets.slot);
-}
-
-static void check_names(zg_vctx_t *ctx)
-{
-	const zg_zone_t *z = ctx->zone;
-	for (uint32_t i = 0; i < z->nnames; i++) {
-		if (z->names[i].flags & ZG_NAME_OUTSIDE) {
-			zg_emit(ctx, ZG_F_ZONE_OUT_OF_ZONE, i, 0, NULL, "name is not under the origin");
-		}
-	}
-	char tb[32];
-	for (uint32_t i = 0; i < z->nrrsets; i++) {
-		const zg_rrset_t *s = &z->rrsets[i];
-		if (s->flags & ZG_RRSET_TTL_MISMATCH) {
-			zg_emit(ctx, ZG_F_ZONE_TTL_MISMATCH, s->name, s->type, NULL,
-			        "RRs of the %s RRset have different TTLs (RFC 2181 5.2)",
-			        type_str(s->type, tb, sizeof(tb)));
-		}
-	}
-}
-
-/* RFC 1034 3.6.2, RFC 2181 10.1: a CNAME is the only data at its name, beside the RRSIG and
- * NSEC that RFC 4035 2.5 allows, and a single RR. At or below a cut it is zone.occluded. */
-static void check_cname(zg_vctx_t *ctx)
-{
-	const zg_zone_t *z = ctx->zone;
-	char tb[32];
-	for (uint32_t i = 0; i < z->nnames; i++) {
-		const zg_name_t *n = &z->names[i];
-		const zg_rrset_t *c = zg_zone_rrset(z, i, KNOT_RRTYPE_CNAME);
-		if (c == NULL || c->rr_count == 0 || (n->flags & (ZG_NAME_CUT | ZG_NAME_OCCLUDED))) {
-			continue;
-		}
-		if (c->rr_count > 1) {
-			zg_emit(ctx, ZG_F_ZONE_CNAME, i, KNOT_RRTYPE_CNAME, NULL,
-			        "%u CNAME RRs at one name (RFC 2181 10.1: one at most)", c->rr_count);
-		}
-		for (uint32_t k = 0; k < n->rrset_count; k++) {
-			const zg_rrset_t *s = &z->rrsets[n->rrset_first + k];
-			if (s->rr_count > 0 && s->type != KNOT_RRTYPE_CNAME &&
-			    s->type != KNOT_RRTYPE_NSEC) {
-				zg_emit(ctx, ZG_F_ZONE_CNAME, i, s->type, NULL,
-				        "%s beside a CNAME (RFC 1034 3.6.2; RFC 4035 2.5 allows only RRSIG "
-				        "and NSEC there)", type_str(s->type, tb, sizeof(tb)));
-			}
-		}
-	}
 }
 
 static void check_serial(zg_vctx_t *ctx)
@@ -271,8 +270,6 @@ void zg_check_zone(zg_vctx_t *ctx)
 {
 	check_apex(ctx);
 	check_names(ctx);
-	check_cname(ctx);
-	check_occluded(ctx);
 	check_serial(ctx);
 	check_delta(ctx);
 	zg_check_content(ctx);
