@@ -1,5 +1,6 @@
 /* gate_conf.c -- the `gate:` section of the deployment YAML (other sections are left to their
  * owners); an unknown key or a bad value is an error naming file:line. */
+#include <errno.h>
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +59,31 @@ static int set_ms(pctx_t *c, const yaml_node_t *v, const char *key, uint64_t *ds
 	if (s == NULL || cli_parse_duration_ms(s, dst) != 0 || *dst == 0) {
 		return cli_yaml_bad(c, v, "expected a duration (e.g. 60s, 5m) for %s", key);
 	}
+	return 0;
+}
+
+/* A size: bytes, or with k, M, G (powers of 1024); "none" is 0: no cap. */
+static int set_size(pctx_t *c, const yaml_node_t *v, const char *key, uint64_t *dst)
+{
+	const char *s = cli_yaml_scalar(v);
+	char *end = NULL;
+	if (s != NULL && strcmp(s, "none") == 0) {
+		*dst = 0;
+		return 0;
+	}
+	errno = 0;
+	unsigned long long n = s != NULL && s[0] >= '0' && s[0] <= '9' ? strtoull(s, &end, 10) : 0;
+	unsigned shift = 0;
+	if (end != NULL && end[0] != '\0' && end[1] == '\0') {
+		const char *units = "kMG", *u = strchr(units, end[0]);
+		shift = u != NULL ? 10u * (unsigned)(u - units + 1) : 64;
+		end++;
+	}
+	if (end == NULL || *end != '\0' || errno != 0 || n == 0 || shift >= 64 ||
+	    n > (UINT64_MAX >> shift)) {
+		return cli_yaml_bad(c, v, "expected a size (e.g. 512M, 4G) or none for %s", key);
+	}
+	*dst = (uint64_t)n << shift;
 	return 0;
 }
 
@@ -174,6 +200,12 @@ static int zone_key(pctx_t *c, void *obj, const char *key, yaml_node_t *v)
 	}
 	if (strcmp(key, "timeout") == 0) {
 		return set_ms(c, v, key, &z->timeout_ms);
+	}
+	if (strcmp(key, "max-transfer") == 0) {
+		return set_size(c, v, key, &z->xfr_max_bytes);
+	}
+	if (strcmp(key, "transfer-deadline") == 0) {
+		return set_ms(c, v, key, &z->xfr_deadline_ms);
 	}
 	if (strcmp(key, "expiry-margin") == 0 || strcmp(key, "stale-after") == 0) {
 		uint64_t ms = 0;

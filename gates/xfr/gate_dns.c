@@ -35,10 +35,15 @@ static int tcp_connect(const gate_zone_t *z)
 	return fd;
 }
 
-static int io_full(int fd, uint8_t *buf, size_t len, bool wr)
+/* deadline: monotonic ms (gate_now_ms) after which no more is read or written; 0 none */
+static int io_full(int fd, uint8_t *buf, size_t len, bool wr, uint64_t deadline)
 {
 	size_t off = 0;
 	while (off < len) {
+		if (deadline != 0 && gate_now_ms() >= deadline) {
+			errno = ETIME; /* a signer trickling bytes in under the per-message timeout */
+			return -1;
+		}
 		ssize_t n = wr ? write(fd, buf + off, len - off) : read(fd, buf + off, len - off);
 		if (n < 0 && errno == EINTR) {
 			continue;
@@ -57,14 +62,14 @@ static int io_full(int fd, uint8_t *buf, size_t len, bool wr)
 static int send_msg(int fd, uint8_t *wire, size_t len)
 {
 	uint8_t hdr[2] = { (uint8_t)(len >> 8), (uint8_t)len };
-	return io_full(fd, hdr, 2, true) == 0 && io_full(fd, wire, len, true) == 0 ? 0 : -1;
+	return io_full(fd, hdr, 2, true, 0) == 0 && io_full(fd, wire, len, true, 0) == 0 ? 0 : -1;
 }
 
 /* one length-prefixed message into buf (65535 bytes) */
-static int recv_msg(int fd, uint8_t *buf, size_t *len)
+static int recv_msg(int fd, uint8_t *buf, size_t *len, uint64_t deadline)
 {
 	uint8_t hdr[2];
-	if (io_full(fd, hdr, 2, false) != 0) {
+	if (io_full(fd, hdr, 2, false, deadline) != 0) {
 		return -1;
 	}
 	*len = (size_t)hdr[0] << 8 | hdr[1];
@@ -72,7 +77,7 @@ static int recv_msg(int fd, uint8_t *buf, size_t *len)
 		errno = EBADMSG; /* shorter than a DNS header */
 		return -1;
 	}
-	return io_full(fd, buf, *len, false);
+	return io_full(fd, buf, *len, false, deadline);
 }
 
 /* Build, sign and send a query for the zone apex. */
@@ -167,7 +172,7 @@ int gate_dns_soa(const gate_zone_t *z, uint32_t *serial, char *err, size_t errle
 	int rc = -1, fd = tcp_connect(z);
 	knot_pkt_t *pkt = NULL;
 	if (buf == NULL || fd < 0 || send_query(z, fd, KNOT_RRTYPE_SOA, &t) != 0 ||
-	    recv_msg(fd, buf, &len) != 0 || (pkt = knot_pkt_new(buf, (uint16_t)len, NULL)) == NULL) {
+	    recv_msg(fd, buf, &len, 0) != 0 || (pkt = knot_pkt_new(buf, (uint16_t)len, NULL)) == NULL) {
 		snprintf(err, errlen, "no SOA answer from %s%s%s", z->signer.text, errno ? ": " : "",
 		         errno ? strerror(errno) : " (connection closed)");
 		goto out;
@@ -261,12 +266,26 @@ int gate_dns_xfr(const gate_zone_t *z, uint16_t qtype, uint32_t base, gate_rr_fn
 		         z->signer.text, strerror(errno));
 		goto out;
 	}
+	uint64_t received = 0;
+	uint64_t deadline = z->xfr_deadline_ms ? gate_now_ms() + z->xfr_deadline_ms : 0;
 	while (!done) {
 		size_t len = 0;
 		gate_sd_watchdog(); /* a long transfer is progress: keep the watchdog fed */
-		if (recv_msg(fd, buf, &len) != 0) {
+		if (recv_msg(fd, buf, &len, deadline) != 0) {
+			if (errno == ETIME) {
+				snprintf(err, errlen, "transfer from %s still not done after "
+				         "transfer-deadline (%llu ms): given up", z->signer.text,
+				         (unsigned long long)z->xfr_deadline_ms);
+				break;
+			}
 			snprintf(err, errlen, "connection to %s closed before the end%s%s",
 			         z->signer.text, errno ? ": " : "", errno ? strerror(errno) : "");
+			break;
+		}
+		received += len + 2;
+		if (z->xfr_max_bytes != 0 && received > z->xfr_max_bytes) {
+			snprintf(err, errlen, "transfer from %s passed max-transfer (%llu bytes): given "
+			         "up", z->signer.text, (unsigned long long)z->xfr_max_bytes);
 			break;
 		}
 		knot_pkt_t *pkt = knot_pkt_new(buf, (uint16_t)len, NULL);

@@ -37,6 +37,8 @@ typedef struct {
 	char policy_path[GATE_PATH_MAX];
 	uint64_t fixed_time;         /* verify at this UNIX time (tests); 0: the clock */
 	uint64_t refresh_ms, retry_ms, timeout_ms;
+	uint64_t xfr_max_bytes;      /* max-transfer: messages of one transfer, in bytes; 0 no cap */
+	uint64_t xfr_deadline_ms;    /* transfer-deadline: one transfer, start to end; 0 none */
 	uint64_t expiry_margin_s;    /* expiry guard: critical below this (default 48 h) */
 	uint64_t stale_s;            /* staleness: no new serial / no answer for longer; 0 off */
 	const cli_alert_conf_t *alert; /* the file's `alerting:` section (gate_conf_t's); NULL none */

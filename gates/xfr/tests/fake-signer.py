@@ -12,6 +12,8 @@ the mode file says ("MODE [SERIAL]", read per connection):
   servfail    rcode SERVFAIL
   garbage     600 random bytes as the message
   foreign     a complete, signed transfer of another zone (other.)
+  big         a complete, signed transfer in one message of about 60 kB (2000 A records)
+  slow        the good transfer, sent one byte every 20 ms (about 8 s in all)
   good        (or anything else) a complete, signed transfer of an unsigned zone
 usage: fake-signer.py ZONE SERIAL KEY MODE_FILE PORT_FILE
 KEY is "hmac-sha256:NAME:BASE64"; the port (free, chosen by the kernel) goes to PORT_FILE."""
@@ -114,6 +116,9 @@ def transfer(mode, zone, serial, qid, question):
     if mode == "garbage":
         junk = os.urandom(600)
         return struct.pack("!H", len(junk)) + junk, None
+    if mode == "big":
+        hosts = [rr("h%d.%s" % (i, zone), 1, bytes([192, 0, 2, i % 250])) for i in range(2000)]
+        return None, message(qid, question, [head] + hosts + [head])
     if mode == "foreign":
         other = soa("other.", serial)
         return None, message(qid, question, [other, rr("www.other.", 1, b"\1\2\3\4"), other])
@@ -139,7 +144,12 @@ def serve(conn, args):
         if msg is not None:
             signed = sign(msg, req_mac, key_name, secret)
             raw = struct.pack("!H", len(signed)) + signed
-        conn.sendall(raw)
+        if mode == "slow" and qtype != 6:
+            for b in raw:
+                conn.sendall(bytes([b]))
+                time.sleep(0.02)
+        else:
+            conn.sendall(raw)
         time.sleep(0.2)  # then close: a transfer without its closing SOA ends here
     except (EOFError, OSError, IndexError, struct.error):
         pass

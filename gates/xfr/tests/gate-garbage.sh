@@ -3,7 +3,7 @@
 # zone's real TSIG key and signs every answer, so each broken transfer gets past the TSIG check
 # to the gate's parser. Each one must be one log line naming what was wrong, nothing installed,
 # the gate still running; a transfer of another zone, and an unsigned zone, reach verification
-# and are refused there. Daemons on 127.0.0.1, stopped by PID; one temp dir.
+# and are refused there. A transfer past max-transfer or transfer-deadline is given up the same way. Daemons on 127.0.0.1, stopped by PID; one temp dir.
 set -u
 . "$(dirname "$0")/../../../tests/lib.sh"
 ZG=${ZONEGATE:?} FX=${FIXTURES:?}
@@ -45,10 +45,17 @@ gate:
       refresh: 1s
       retry: 1s
       timeout: 2s
+      max-transfer: 16k
+      transfer-deadline: 3s
       distribution:
         file: $TMP/dist/test.zone
         reload: "touch $TMP/reloaded"
 CONF
+sed 's/^      max-transfer: 16k$/      max-transfer: 16q/' "$TMP/gate.yaml" >"$TMP/badsize.yaml"
+"$ZG" gate conf-check "$TMP/badsize.yaml" 2>"$TMP/badsize.err"
+ok "max-transfer: 16q: conf-check exits 2" eq "$?" 2
+ok "... one line naming the file, the line and the key" \
+	bash -c "[ \$(wc -l <'$TMP/badsize.err') = 1 ] && grep -qE 'badsize.yaml:[0-9]+: .*max-transfer' '$TMP/badsize.err'"
 setsid "$ZG" gate --config "$TMP/gate.yaml" --init >/dev/null 2>"$TMP/gate.log" </dev/null &
 GATE=$!
 PIDS+=($GATE)
@@ -74,6 +81,10 @@ ok "a length prefix longer than what follows: closed before the end" \
 ok "a signed answer under another message ID: unrelated" expect wrong-id "malformed or unrelated response"
 ok "SERVFAIL: the rcode is named" expect servfail "answered rcode 2"
 ok "600 random bytes: malformed" expect garbage "malformed or unrelated response"
+ok "a 60 kB transfer against max-transfer 16k: given up, the cap named" \
+	expect big "passed max-transfer \(16384 bytes\): given up"
+ok "a transfer trickled in a byte every 20 ms (each read inside the 2 s timeout): given up at the 3 s transfer-deadline" \
+	expect slow "still not done after transfer-deadline \(3000 ms\): given up"
 ok "none of these got the distribution file replaced or the reload run" \
 	bash -c "cmp -s '$FX/good/alg13-bind-nsec.zone' '$TMP/dist/test.zone' && ! test -e '$TMP/reloaded'"
 ok "the gate is still running" kill -0 "$GATE"
