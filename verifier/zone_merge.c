@@ -66,19 +66,18 @@ typedef struct {
 	zg_caps_t c;
 	const zg_zone_t *const *src;
 	size_t n;
-	uint8_t **state;            /* per source and name: KEPT, ASIDE or TAKEN */
+	uint8_t **state;            /* per source and name: KEPT, ASIDE or TAKEN (zg_pages_resize) */
 	uint32_t *low;              /* per source: its names below are all in the result */
 	uint32_t *freed;            /* per source: the pages of its names below are given back */
-	ref_t *side;                /* the names moved aside, then sorted */
-	size_t nside, capside;
+	ref_t *side;                /* the names moved aside, then sorted (zg_pages_resize) */
+	size_t nside, capside, sfreed; /* side[0, sfreed) merged and given back */
 	size_t k;                   /* the next kept name to append: name i of source k */
 	uint32_t i;
 } merge_t;
 
-/* Canonical order, then file order (the sort is not stable). */
-static int ref_cmp(const void *a, const void *b)
+/* Canonical order, then file order: no two names of the sources compare equal. */
+static int ref_cmp(const ref_t *x, const ref_t *y)
 {
-	const ref_t *x = a, *y = b;
 	int c = zg_dname_cmp(x->owner, y->owner);
 	if (c != 0) {
 		return c;
@@ -87,6 +86,89 @@ static int ref_cmp(const void *a, const void *b)
 		return x->src < y->src ? -1 : 1;
 	}
 	return (x->name > y->name) - (x->name < y->name);
+}
+
+static void ref_swap(ref_t *a, ref_t *b)
+{
+	ref_t t = *a;
+	*a = *b;
+	*b = t;
+}
+
+static void ref_sift(ref_t *r, size_t i, size_t n)
+{
+	for (size_t c = 2 * i + 1; c < n; i = c, c = 2 * i + 1) {
+		c += c + 1 < n && ref_cmp(&r[c], &r[c + 1]) < 0;
+		if (ref_cmp(&r[i], &r[c]) >= 0) {
+			return;
+		}
+		ref_swap(&r[i], &r[c]);
+	}
+}
+
+static void ref_heapsort(ref_t *r, size_t n)
+{
+	for (size_t i = n / 2; i-- > 0;) {
+		ref_sift(r, i, n);
+	}
+	for (size_t end = n; end-- > 1;) {
+		ref_swap(&r[0], &r[end]);
+		ref_sift(r, 0, end);
+	}
+}
+
+/* Hoare partition around the median of three: [0, result] and (result, n), both non-empty. */
+static size_t ref_partition(ref_t *r, size_t n)
+{
+	size_t mid = n / 2;
+	if (ref_cmp(&r[mid], &r[0]) < 0) {
+		ref_swap(&r[mid], &r[0]);
+	}
+	if (ref_cmp(&r[n - 1], &r[0]) < 0) {
+		ref_swap(&r[n - 1], &r[0]);
+	}
+	if (ref_cmp(&r[n - 1], &r[mid]) < 0) {
+		ref_swap(&r[n - 1], &r[mid]);
+	}
+	ref_t pivot = r[mid];
+	size_t i = 0, j = n - 1;
+	for (;;) {
+		while (ref_cmp(&r[i], &pivot) < 0) {
+			i++;
+		}
+		while (ref_cmp(&pivot, &r[j]) < 0) {
+			j--;
+		}
+		if (i >= j) {
+			return j;
+		}
+		ref_swap(&r[i++], &r[j--]);
+	}
+}
+
+/* In place, unlike qsort() (glibc's takes a buffer the size of the array): introsort. */
+static void ref_sort(ref_t *r, size_t n, unsigned depth)
+{
+	while (n > 16) {
+		if (depth-- == 0) {
+			ref_heapsort(r, n);
+			return;
+		}
+		size_t p = ref_partition(r, n) + 1;
+		if (p < n - p) {
+			ref_sort(r, p, depth);
+			r += p;
+			n -= p;
+		} else {
+			ref_sort(r + p, n - p, depth);
+			n = p;
+		}
+	}
+	for (size_t i = 1; i < n; i++) {
+		for (size_t j = i; j > 0 && ref_cmp(&r[j - 1], &r[j]) > 0; j--) {
+			ref_swap(&r[j - 1], &r[j]);
+		}
+	}
 }
 
 /* The owner after name i of source k in file order, or NULL. */
@@ -109,28 +191,32 @@ static const uint8_t *next_owner(const merge_t *m, size_t k, uint32_t i)
 static zg_err_t split_aside(merge_t *m)
 {
 	const uint8_t *last = NULL;
+	bool after = true; /* the name sorts after the last kept: known when that was the previous */
 	for (size_t k = 0; k < m->n; k++) {
 		const zg_zone_t *p = m->src[k];
-		if ((m->state[k] = calloc(p->nnames ? p->nnames : 1, 1)) == NULL) {
+		if ((m->state[k] = zg_pages_resize(NULL, p->nnames ? p->nnames : 1)) == NULL) {
 			return ZG_ENOMEM;
 		}
 		for (uint32_t i = 0; i < p->nnames; i++) {
 			const uint8_t *o = p->names[i].owner, *nx = next_owner(m, k, i);
-			if ((last == NULL || zg_dname_cmp(o, last) > 0) &&
-			    (nx == NULL || zg_dname_cmp(o, nx) < 0)) {
-				last = o;
+			after = after || last == NULL || zg_dname_cmp(o, last) > 0;
+			if (after && (nx == NULL || zg_dname_cmp(o, nx) < 0)) {
+				last = o; /* and nx sorts after it */
 				continue;
 			}
-			if (zg_array_reserve(&m->side, &m->capside, m->nside, sizeof(ref_t), 1024) != ZG_EOK) {
+			after = false;
+			if (zg_pages_reserve(&m->side, &m->capside, m->nside + 1, sizeof(ref_t)) != ZG_EOK) {
 				return ZG_ENOMEM;
 			}
 			m->side[m->nside++] = (ref_t){ .owner = o, .src = (uint32_t)k, .name = i };
 			m->state[k][i] = ASIDE;
 		}
 	}
-	if (m->nside > 0) {
-		qsort(m->side, m->nside, sizeof(ref_t), ref_cmp);
+	unsigned depth = 0;
+	for (size_t n = m->nside; n > 1; n >>= 1) {
+		depth += 2;
 	}
+	ref_sort(m->side, m->nside, depth);
 	return ZG_EOK;
 }
 
@@ -218,7 +304,9 @@ static void settle(merge_t *m, size_t k)
 		lo++;
 	}
 	m->low[k] = lo;
+	uint32_t was = m->freed[k];
 	release(p, &m->freed[k], lo, lo == p->nnames);
+	zg_pages_release(m->state[k] + was, m->freed[k] - was); /* not read below low[k] */
 }
 
 /* The next kept name at or after (m->k, m->i); false at the end (m->k is then m->n). */
@@ -226,6 +314,7 @@ static bool next_kept(merge_t *m)
 {
 	while (m->k < m->n) {
 		const zg_zone_t *p = m->src[m->k];
+		m->i = m->i > m->low[m->k] ? m->i : m->low[m->k]; /* below: merged, maybe given back */
 		while (m->i < p->nnames && m->state[m->k][m->i] != KEPT) {
 			m->i++;
 		}
@@ -283,6 +372,10 @@ static zg_err_t merge_two(merge_t *m)
 			ret = append_run(m->z, &m->c, m->src[r->src], r->name, r->name + 1);
 			m->state[r->src][r->name] = TAKEN;
 			settle(m, r->src);
+			if ((j - m->sfreed) * sizeof(ref_t) >= RELEASE_STEP) {
+				zg_pages_release(m->side + m->sfreed, (j - m->sfreed) * sizeof(ref_t));
+				m->sfreed = j;
+			}
 		}
 	}
 	return ret;
@@ -299,11 +392,11 @@ zg_err_t zg_merge_names(zg_zone_t *z, const zg_zone_t *const *src, size_t n)
 	}
 	zg_model_shrink(z, &m.c);
 	for (size_t k = 0; m.state != NULL && k < n; k++) {
-		free(m.state[k]);
+		zg_pages_resize(m.state[k], 0);
 	}
 	free(m.state);
 	free(m.low);
 	free(m.freed);
-	free(m.side);
+	zg_pages_resize(m.side, 0);
 	return ret;
 }
