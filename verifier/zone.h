@@ -36,3 +36,8 @@ ZG_API const char *zg_zone_origin_str(const zg_zone_t *zone, char *buf, size_t s
 ZG_API bool zg_zone_serial(const zg_zone_t *zone, uint32_t *serial);
 /*! \brief Number of RRs loaded (RRSIGs included), after duplicate removal. */
 ZG_API size_t zg_zone_rr_count(const zg_zone_t *zone);
+/*!
+ * \brief Records parsed so far by every zone load of this process, on any thread (counted in
+ *        steps of 1024): for a progress display that watches a load from another thread.
+ */
+ZG_API uint64_t zg_zone_records_parsed(void);

@@ -1,6 +1,7 @@
 /* zone_load.c -- zone file -> zone model: libzscanner over the mapped file, one owner at a time. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,14 @@ static const uint8_t *store_rdata(zg_load_ctx_t *ctx, const uint8_t *rd, uint16_
 	return p;
 }
 
+#define PARSED_STEP 1024u
+static _Atomic uint64_t parsed; /* zg_zone_records_parsed() */
+
+uint64_t zg_zone_records_parsed(void)
+{
+	return atomic_load_explicit(&parsed, memory_order_relaxed);
+}
+
 static void on_record(zs_scanner_t *s)
 {
 	zg_load_ctx_t *ctx = s->process.data;
@@ -99,7 +108,9 @@ static void on_record(zs_scanner_t *s)
 		fail(s, ctx, ret, ret == ZG_ENOMEM ? "out of memory" : zg_strerror(ret));
 		return;
 	}
-	ctx->n++;
+	if (++ctx->n % PARSED_STEP == 0) {
+		atomic_fetch_add_explicit(&parsed, PARSED_STEP, memory_order_relaxed);
+	}
 	if (s == ctx->main) {
 		zg_release_line(&ctx->rel, s->line_counter);
 	} else {

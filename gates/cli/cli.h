@@ -79,6 +79,13 @@ int cli_cmd_conf_check(int argc, char **argv); /* cmd_gate.c: zonegate conf-chec
  * report (if any) is handed to the caller. */
 int cli_verify_run(const cli_verify_opts_t *o, zg_report_t **out);
 
+/* load_watch.c: a progress line while a zone loads, at a terminal after cli_progress_after() s */
+typedef struct cli_load_watch cli_load_watch_t;
+cli_load_watch_t *cli_load_watch_start(const char *path); /* NULL: none (not a terminal) */
+void cli_load_watch_stop(cli_load_watch_t *w);
+/* seconds a run takes before progress shows: 2, or ZONEGATE_PROGRESS_AFTER (tests) */
+double cli_progress_after(void);
+
 /* cmd_hsm.c: public keys of the --hsm-token tokens as attribution candidates (0 = ok; none if
  * no token was given). On failure a one-line message without the PIN. */
 int cli_hsm_candidates(const cli_verify_opts_t *o, const char *origin, zg_candidate_key_t **keys,

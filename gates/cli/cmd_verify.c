@@ -56,8 +56,10 @@ static int load_side(const cli_verify_opts_t *o, const char *path, const char *o
 static int load_all(const cli_verify_opts_t *o, loaded_t *l)
 {
 	char msg[ZG_ERRMSG_LEN] = "";
+	cli_load_watch_t *w = cli_load_watch_start(o->zone_path);
 	zg_err_t ret = zg_zone_load_threads(o->zone_path, o->origin, o->threads, &l->zone, msg,
 	                                    sizeof(msg));
+	cli_load_watch_stop(w);
 	if (ret != ZG_EOK) {
 		return fail(o, ret == ZG_EORIGIN ? "zone.origin" : "zone.parse",
 		            msg[0] ? msg : zg_strerror(ret));
@@ -80,6 +82,7 @@ typedef struct {
 	bool shown;
 	size_t records;     /* of the zone being verified */
 	double load_s;      /* what loading it took */
+	double after;       /* seconds before a line shows (cli_progress_after) */
 } progress_sink_t;
 
 static double since(const struct timespec *a, const struct timespec *b)
@@ -93,7 +96,7 @@ static void show_progress(zg_sink_t *sink, uint64_t done, uint64_t total)
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	double el = since(&p->start, &now);
-	if (el + p->load_s < 2.0 || (since(&p->last, &now) < 0.5 && done < total)) {
+	if (el + p->load_s < p->after || (since(&p->last, &now) < 0.5 && done < total)) {
 		return;
 	}
 	p->last = now;
@@ -175,7 +178,8 @@ static int verify_loaded(const cli_verify_opts_t *o, loaded_t *l, const zg_polic
 	}
 	const zg_zone_t *zone = l->applied ? l->applied : l->zone;
 	progress_sink_t ps = { .base = { .progress = show_progress },
-		               .records = zg_zone_rr_count(zone), .load_s = l->load_s };
+		               .records = zg_zone_rr_count(zone), .load_s = l->load_s,
+		               .after = cli_progress_after() };
 	clock_gettime(CLOCK_MONOTONIC, &ps.start);
 	ps.last = ps.start;
 	zg_key_history_t *hist = NULL;
