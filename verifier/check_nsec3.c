@@ -2,6 +2,7 @@
  * non-terminal except opt-out insecure delegations (RFC 5155 7.1), hash-ordered cycle, exact
  * bitmaps, no orphans. */
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -359,18 +360,47 @@ static zg_err_t hash_cands(n3ctx_t *c, size_t from)
 static n3_t *find_n3(n3ctx_t *c, const uint8_t *hash);
 static const n3_t *covering(const n3ctx_t *c, const uint8_t *hash);
 
-/* Hash candidates [from, ncand) and drop the insecure delegations without an NSEC3 of their
- * own under an opt-out span: counted here, they need nothing else (match_one() would count
- * them the same way), so a TLD's million of them are never all held or sorted at once. */
+/* A name's NSEC3 (not an ENT's: those are grouped by hash at the end) settled at once when it
+ * leaves nothing to report: its NSEC3 matched with the bitmap it should have (or one already
+ * reported malformed), or none, as an insecure delegation under an opt-out span. Counted here
+ * as match_one() would count it; only candidates with a finding to make are held and sorted,
+ * so a TLD's million names are never all held at once. */
+static bool settled_now(n3ctx_t *c, const cand_t *x)
+{
+	zg_vctx_t *ctx = c->ctx;
+	n3_t *e = find_n3(c, x->hash);
+	if (e == NULL) {
+		if (x->needed || c->nn3 == 0 || !covering(c, x->hash)->optout) {
+			return false;
+		}
+		zg_report_counts_mut(ctx->report)->nsec3_optout++;
+		return true;
+	}
+	if (e->used) {
+		return true; /* same hash as a name matched before: one group, matched once */
+	}
+	if (e->bm_ok) {
+		uint16_t want[ZG_MAX_NAME_TYPES];
+		size_t n = zg_denial_types(ctx->zone, x->name, true, want), nhave = 0, bmlen;
+		const uint8_t *bm = n3_rest(c, e, &bmlen) + H;
+		if (zg_bitmap_decode(bm, bmlen, ctx->bm_types, ZG_BITMAP_MAX_TYPES, &nhave) != ZG_EOK ||
+		    nhave != n || memcmp(ctx->bm_types, want, n * sizeof(*want)) != 0) {
+			return false; /* zg_check_bitmap() will say what differs */
+		}
+	}
+	e->used = true;
+	zg_report_counts_mut(ctx->report)->nsec3_matched++;
+	return true;
+}
+
+/* Hash candidates [from, ncand) and drop the names settled at once. */
 static zg_err_t settle(n3ctx_t *c, size_t from)
 {
 	zg_err_t ret = hash_cands(c, from);
 	size_t kept = from;
 	for (size_t i = from; ret == ZG_EOK && i < c->ncand; i++) {
 		const cand_t *x = &c->cand[i];
-		if (x->up == 0 && !x->needed && c->nn3 > 0 && find_n3(c, x->hash) == NULL &&
-		    covering(c, x->hash)->optout) {
-			zg_report_counts_mut(c->ctx->report)->nsec3_optout++;
+		if (x->up == 0 && settled_now(c, x)) {
 			continue;
 		}
 		c->cand[kept++] = *x;
@@ -509,6 +539,8 @@ void zg_check_nsec3(zg_vctx_t *ctx)
 	}
 	if (ret == ZG_EOK) {
 		match_names(&c);
+		zg_memo_denial_chain(ctx, c.n3, sizeof(n3_t), offsetof(n3_t, hash),
+		                     offsetof(n3_t, optout), c.nn3);
 	}
 	if (ret != ZG_EOK) {
 		ctx->fatal = ret;

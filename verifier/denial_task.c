@@ -39,6 +39,7 @@ static zg_denial_task_t *side_new(zg_vctx_t *ctx)
 	t->ctx.buf = (zg_dynbuf_t){ 0 }; /* the run's scratch stays the run's */
 	zg_sink_t *user = ctx->locked ? &ctx->locked->sink : NULL;
 	t->rec = zg_memo_denial_begin(ctx, user);
+	t->ctx.denial_rec = t->rec;
 	t->ctx.report = zg_report_new(&ctx->policy, t->rec ? zg_denial_rec_sink(t->rec) : user);
 	if (t->ctx.report == NULL) {
 		side_free(ctx, t);

@@ -156,6 +156,46 @@ static bool denial_shape(const zg_zone_t *a, uint32_t ia, const zg_zone_t *b, ui
 	return true;
 }
 
+/* A name with no counterpart in the other version that the NSEC/NSEC3 checks may let pass:
+ * glue or other occluded data without an NSEC (never in a chain), or an insecure delegation
+ * just below the apex without an NSEC3 (memo_denial.c decides, from its hash). */
+typedef enum { LOOSE_NO, LOOSE_OCCLUDED, LOOSE_DELEGATION } loose_t;
+
+static loose_t loose_name(const zg_zone_t *z, uint32_t i, unsigned apex_labels)
+{
+	const zg_name_t *nm = &z->names[i];
+	bool nsec = zg_zone_rrset(z, i, KNOT_RRTYPE_NSEC) != NULL;
+	bool nsec3 = zg_zone_rrset(z, i, KNOT_RRTYPE_NSEC3) != NULL;
+	if (nm->flags == ZG_NAME_OCCLUDED && !nsec && !nsec3) {
+		return LOOSE_OCCLUDED;
+	}
+	if (nm->flags == ZG_NAME_CUT && !nsec && !nsec3 &&
+	    zg_zone_rrset(z, i, KNOT_RRTYPE_DS) == NULL &&
+	    zg_dname_labels(nm->owner) == apex_labels + 1) {
+		return LOOSE_DELEGATION;
+	}
+	return LOOSE_NO;
+}
+
+typedef struct {
+	uint32_t *v;
+	size_t n, cap;
+} idx_list_t;
+
+/* Note name i (of z) that the other version lacks; false: the denial checks must run. */
+static bool note_loose(idx_list_t *l, const zg_zone_t *z, uint32_t i, unsigned apex_labels)
+{
+	loose_t k = loose_name(z, i, apex_labels);
+	if (k != LOOSE_DELEGATION) {
+		return k == LOOSE_OCCLUDED;
+	}
+	if (zg_array_reserve(&l->v, &l->cap, l->n, sizeof(*l->v), 64) != ZG_EOK) {
+		return false;
+	}
+	l->v[l->n++] = i;
+	return true;
+}
+
 /* Both versions' names in canonical order, joined. */
 static zg_err_t build_map(zg_vctx_t *ctx, const zg_zone_t *base, bool sigs)
 {
@@ -168,19 +208,29 @@ static zg_err_t build_map(zg_vctx_t *ctx, const zg_zone_t *base, bool sigs)
 	memset(ctx->name_from, 0xff, (size_t)z->nnames * sizeof(uint32_t));
 	memset(ctx->sig_from, 0xff, (size_t)z->nsigs * sizeof(uint32_t));
 	uint32_t i = 0, j = 0;
-	bool same = sigs && base->nnames == z->nnames;
-	while (i < base->nnames && j < z->nnames) {
-		int c = zg_dname_equal(base->names[i].owner, z->names[j].owner) ? 0 :
+	bool same = sigs, unmatched = false;
+	unsigned apex_labels = zg_dname_labels(z->origin);
+	idx_list_t plus = { 0 }, minus = { 0 };
+	while (i < base->nnames || j < z->nnames) {
+		int c = i == base->nnames ? 1 : j == z->nnames ? -1 :
+		        zg_dname_equal(base->names[i].owner, z->names[j].owner) ? 0 :
 		        zg_dname_cmp(base->names[i].owner, z->names[j].owner);
 		if (c == 0) {
 			map_name(ctx, base, i, j, sigs);
 			same = same && denial_shape(base, i, z, j);
+		} else {
+			unmatched = true;
+			same = same && (c < 0 ? note_loose(&minus, base, i, apex_labels)
+			                      : note_loose(&plus, z, j, apex_labels));
 		}
-		same = same && c == 0;
 		i += c <= 0;
 		j += c >= 0;
 	}
-	ctx->denial_same = same;
+	ctx->denial_shifted = unmatched; /* names came or went: the indices differ */
+	ctx->denial_same = same && zg_memo_denial_delta(ctx, base, plus.v, plus.n, minus.v,
+	                                                minus.n);
+	free(plus.v);
+	free(minus.v);
 	return ZG_EOK;
 }
 
@@ -218,7 +268,9 @@ void zg_memo_end(zg_vctx_t *ctx)
 	}
 	free(ctx->name_from);
 	free(ctx->sig_from);
+	free(ctx->denial_plus);
 	ctx->name_from = ctx->sig_from = NULL;
+	ctx->denial_plus = NULL;
 }
 
 bool zg_memo_sig_get(const zg_vctx_t *ctx, uint32_t sig, bool *valid, size_t *key)

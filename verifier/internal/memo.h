@@ -20,9 +20,13 @@ typedef struct {
 	unsigned refs;
 	zg_finding_t *f;         /* owner and reason strings owned here */
 	size_t n, cap;
-	zg_counts_t counts;      /* the checks' counters (nsec, nsec3...), findings[] not */
 	int8_t severity[ZG_F_COUNT]; /* the policy's overrides they were emitted under */
 	bool complete;           /* every finding recorded, and the checks ran to the end */
+	/* NSEC3: the chain's owner hashes in hash order and their opt-out flags, to tell whether
+	 * an insecure delegation that comes or goes is left to an opt-out span (NULL: none) */
+	uint8_t (*n3)[20];
+	uint8_t *n3_optout;
+	size_t nn3;
 } zg_memo_denial_t;
 
 struct zg_memo {
@@ -37,6 +41,7 @@ struct zg_memo {
 	uint8_t salt[255];
 	zg_memo_hashes_t *hashes;
 	zg_memo_denial_t *denial; /* NULL: not recorded */
+	zg_counts_t denial_counts; /* the NSEC/NSEC3 checks' counters (nsec, nsec3...) */
 	zg_memo_stats_t stats;
 };
 

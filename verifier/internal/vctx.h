@@ -32,6 +32,11 @@ typedef struct {
 
 typedef struct zg_diag zg_diag_t;
 
+typedef struct {
+	uint32_t name;
+	uint8_t hash[20];
+} zg_denial_plus_t;
+
 /* The caller's sink behind one mutex: findings and progress come from several threads. */
 typedef struct {
 	zg_sink_t sink;   /* forwards findings to user under lock */
@@ -62,7 +67,13 @@ typedef struct zg_vctx {
 	uint32_t *name_from;       /* zone name -> memo_in name with the same owner, or ZG_NONE */
 	uint64_t memo_hits, memo_misses; /* signatures, per batch, summed by rrsig_batch.c */
 	bool memo_hash_ok;         /* memo_in's NSEC3 hashes were made with this run's parameters */
-	bool denial_same;          /* same names, flags, types and NSEC/NSEC3 data as memo_base */
+	bool denial_same;          /* the NSEC/NSEC3 checks would find what they found for
+	                            * memo_base (memo.c, memo_denial.c) */
+	bool denial_shifted;       /* ... but names came or went: indices differ */
+	int64_t denial_optout_delta;  /* delegations left to opt-out that came, less those gone */
+	zg_denial_plus_t *denial_plus; /* the delegations that came, with their NSEC3 hashes */
+	size_t ndenial_plus;
+	struct zg_denial_rec *denial_rec; /* the NSEC/NSEC3 checks' recorder (their own ctx) */
 } zg_vctx_t;
 
 #define ZG_OWNER_NONE UINT32_MAX
@@ -119,6 +130,14 @@ zg_sink_t *zg_denial_rec_sink(zg_denial_rec_t *r);
 void zg_memo_denial_end(zg_vctx_t *ctx, zg_denial_rec_t *r, const zg_report_t *side,
                         zg_err_t fatal);
 bool zg_memo_denial_reusable(const zg_vctx_t *ctx);
+/* check_nsec3.c: the chain (entries of `stride` bytes, hash and opt-out flag at these offsets,
+ * in hash order) kept with the recorded findings */
+void zg_memo_denial_chain(zg_vctx_t *ctx, const void *entries, size_t stride, size_t hash_at,
+                          size_t optout_at, size_t n);
+/* memo.c: names of the new version plus[] and of the base minus[] have no counterpart; true if
+ * the NSEC/NSEC3 checks' findings still hold (each one only moves the opt-out count) */
+bool zg_memo_denial_delta(zg_vctx_t *ctx, const zg_zone_t *base, const uint32_t *plus,
+                          size_t np, const uint32_t *minus, size_t nm);
 bool zg_memo_denial_replay(zg_vctx_t *ctx); /* true: the run's report holds them */
 
 /* memo.c: set up reuse (after the keys are loaded), and record the run's stats at the end */
