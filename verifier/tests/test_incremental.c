@@ -415,7 +415,7 @@ static void add_ns(zg_diff_t *d, const zg_zone_t *z, const char *label, bool ds)
 }
 
 /* Insecure delegations that come and go in an opt-out zone (no NSEC3 of their own, under an
- * opt-out span) only move the opt-out count: the NSEC3 checks' results are replayed, and the
+ * opt-out span), and glue below a delegation, only move the opt-out count: the NSEC3 checks' results are replayed, and the
  * report is still a full run's; one secure delegation more, and they run again. */
 static void optout_delegations_replay(void **state)
 {
@@ -434,6 +434,17 @@ static void optout_delegations_replay(void **state)
 	zg_diff_t *d = zg_diff_new();
 	add_ns(d, z, "zg-new-1", false);
 	add_ns(d, z, "zg-new-2", false);
+	uint8_t glue[ZG_DNAME_MAXLEN + 1] = { 4, 'g', 'l', 'u', 'e' }; /* below a cut: occluded */
+	uint8_t a[4] = { 192, 0, 2, 99 };
+	const zg_rrset_t *other = NULL; /* glue under another insecure delegation */
+	for (uint32_t i = gone->name + 1; i < z->nnames && other == NULL; i++) {
+		other = (z->names[i].flags & ZG_NAME_CUT) && zg_zone_rrset(z, i, KNOT_RRTYPE_DS) == NULL
+		        ? zg_zone_rrset(z, i, KNOT_RRTYPE_NS) : NULL;
+	}
+	assert_non_null(other);
+	const uint8_t *cut = z->names[other->name].owner;
+	memcpy(glue + 5, cut, zg_dname_len(cut, ZG_DNAME_MAXLEN));
+	assert_int_equal(zg_diff_add(d, false, glue, KNOT_RRTYPE_A, 3600, a, 4, 0), ZG_EOK);
 	for (uint32_t k = 0; k < gone->rr_count; k++) {
 		diff_rr(d, true, z, gone, &z->rrs[gone->rr_first + k], false,
 		        z->rrs[gone->rr_first + k].ttl, NULL);
