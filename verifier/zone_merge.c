@@ -10,7 +10,8 @@
 #include <string.h>
 #include "verifier/internal/zone_build.h"
 #include "verifier/name.h"
-#define RELEASE_STEP (256u << 10) /* consumed source arrays given back in steps of this */
+#define RELEASE_STEP (64u << 10) /* consumed source arrays given back in steps of this */
+#define PAGE 4096u
 
 typedef struct {
 	uint32_t s0, s1, r0, r1, g0, g1; /* rrsets, RRs, RRSIGs of a range of names */
@@ -273,6 +274,19 @@ static zg_err_t append_run(zg_zone_t *z, zg_caps_t *c, const zg_zone_t *p, uint3
 	return ret;
 }
 
+/* Bytes [from, to) of an array at base are consumed, and so is everything before them: give
+ * back their pages and the one holding byte `from` (a range's first and last pages are
+ * partly its neighbours': the first is given back with this range, the last with the next),
+ * never the page holding base (its mapping's header). */
+static void give_back(const void *base, size_t from, size_t to)
+{
+	uintptr_t b = (uintptr_t)base, lo = (b + from) & ~(uintptr_t)(PAGE - 1);
+	lo = lo < b ? b : lo;
+	if (b + to > lo) {
+		zg_pages_release((void *)lo, b + to - lo);
+	}
+}
+
 /* Names [*from, to) of p are in the result: give their pages back once there are enough. */
 static void release(const zg_zone_t *p, uint32_t *from, uint32_t to, bool force)
 {
@@ -280,10 +294,10 @@ static void release(const zg_zone_t *p, uint32_t *from, uint32_t to, bool force)
 		return;
 	}
 	span_t sp = span_of(p, *from, to);
-	zg_pages_release(p->names + *from, (to - *from) * sizeof(zg_name_t));
-	zg_pages_release(p->rrsets + sp.s0, (sp.s1 - sp.s0) * sizeof(zg_rrset_t));
-	zg_pages_release(p->rrs + sp.r0, (sp.r1 - sp.r0) * sizeof(zg_rr_t));
-	zg_pages_release(p->sigs + sp.g0, (sp.g1 - sp.g0) * sizeof(zg_rr_t));
+	give_back(p->names, *from * sizeof(zg_name_t), to * sizeof(zg_name_t));
+	give_back(p->rrsets, sp.s0 * sizeof(zg_rrset_t), sp.s1 * sizeof(zg_rrset_t));
+	give_back(p->rrs, sp.r0 * sizeof(zg_rr_t), sp.r1 * sizeof(zg_rr_t));
+	give_back(p->sigs, sp.g0 * sizeof(zg_rr_t), sp.g1 * sizeof(zg_rr_t));
 	*from = to;
 }
 
@@ -306,7 +320,7 @@ static void settle(merge_t *m, size_t k)
 	m->low[k] = lo;
 	uint32_t was = m->freed[k];
 	release(p, &m->freed[k], lo, lo == p->nnames);
-	zg_pages_release(m->state[k] + was, m->freed[k] - was); /* not read below low[k] */
+	give_back(m->state[k], was, m->freed[k]); /* not read below low[k] */
 }
 
 /* The next kept name at or after (m->k, m->i); false at the end (m->k is then m->n). */
@@ -373,7 +387,7 @@ static zg_err_t merge_two(merge_t *m)
 			m->state[r->src][r->name] = TAKEN;
 			settle(m, r->src);
 			if ((j - m->sfreed) * sizeof(ref_t) >= RELEASE_STEP) {
-				zg_pages_release(m->side + m->sfreed, (j - m->sfreed) * sizeof(ref_t));
+				give_back(m->side, m->sfreed * sizeof(ref_t), j * sizeof(ref_t));
 				m->sfreed = j;
 			}
 		}
