@@ -191,10 +191,18 @@ static json_t *og_json(const json_t *ev)
 
 /* ---- Alertmanager API v2 ---- */
 
-static const char *am_alertname(zg_alert_sev_t sev, bool test)
+/* By severity for what a verification found; the signer and distribution conditions say
+ * nothing of a zone's content and get names of their own, so that routes can tell them apart. */
+static const char *am_alertname(zg_alert_sev_t sev, bool test, const char *cls)
 {
 	if (test) {
 		return "ZonegateTest";
+	}
+	if (strcmp(cls, zg_alert_class_name(ZG_ALERT_CL_SIGNER)) == 0) {
+		return "ZonegateSignerStale";
+	}
+	if (strcmp(cls, zg_alert_class_name(ZG_ALERT_CL_DISTRIBUTION)) == 0) {
+		return "ZonegateDistributionFailed";
 	}
 	return sev == ZG_ALERT_SEV_CRITICAL ? "ZonegateBlocked"
 	       : sev == ZG_ALERT_SEV_ERROR  ? "ZonegateUnverified"
@@ -211,7 +219,8 @@ static json_t *am_alert(const json_t *ev, zg_alert_sev_t sev, uint64_t ends_ms)
 	}
 	bool test = json_is_true(json_object_get(ev, "test"));
 	return json_pack("{s:{s:s, s:s, s:s, s:s}, s:{s:s, s:s, s:s, s:s, s:s}, s:s, s:s}",
-	                 "labels", "alertname", am_alertname(sev, test), "zone",
+	                 "labels", "alertname", am_alertname(sev, test, zg_alert_ev_str(ev, "class")),
+	                 "zone",
 	                 zg_alert_ev_str(ev, "zone"), "severity", zg_alert_sev_name(sev), "check",
 	                 zg_alert_ev_str(ev, "class"), "annotations", "summary", sum, "serial", ser,
 	                 "diagnosis", first_diag(ev), "report", zg_alert_ev_str(ev, "report"),

@@ -162,6 +162,28 @@ static void alertmanager_ends_the_old_labels_on_a_severity_change(void **state)
 	json_decref(ev);
 }
 
+/* The signer's and the distribution's conditions are named for what they are, whatever their
+ * severity; a verification's by severity. */
+static void alertmanager_names_signer_and_distribution_alerts(void **state)
+{
+	(void)state;
+	zg_alert_conf_t c = conf_for("/nonexistent");
+	const char *cls[][2] = { { "signer", "ZonegateSignerStale" },
+		                 { "distribution", "ZonegateDistributionFailed" },
+		                 { "unverified", "ZonegateUnverified" } };
+	for (size_t i = 0; i < sizeof(cls) / sizeof(cls[0]); i++) {
+		json_t *ev = sample_event("open");
+		json_object_set_new(ev, "class", json_string(cls[i][0]));
+		json_object_set_new(ev, "severity", json_string("error"));
+		json_t *b = zg_alert_payload_json(&c, &ROUTES[3], ev, 1000);
+		json_t *l = json_object_get(json_array_get(b, 0), "labels");
+		assert_string_equal(json_string_value(json_object_get(l, "alertname")), cls[i][1]);
+		assert_string_equal(json_string_value(json_object_get(l, "check")), cls[i][0]);
+		json_decref(b);
+		json_decref(ev);
+	}
+}
+
 static void webhook_signature_is_hmac_of_the_exact_body(void **state)
 {
 	(void)state;
@@ -451,6 +473,7 @@ int main(void)
 		cmocka_unit_test(pagerduty_trigger_and_resolve_follow_events_v2),
 		cmocka_unit_test(opsgenie_closes_by_alias_with_geniekey),
 		cmocka_unit_test(alertmanager_ends_the_old_labels_on_a_severity_change),
+		cmocka_unit_test(alertmanager_names_signer_and_distribution_alerts),
 		cmocka_unit_test(webhook_signature_is_hmac_of_the_exact_body),
 		cmocka_unit_test(slack_message_is_text_plus_blocks),
 		cmocka_unit_test(spool_lists_in_order_and_leaves_no_temp_files),
