@@ -34,6 +34,13 @@ expect "truncated file" 1,2 "$TMP/trunc.zone"
 { cat "$GOOD"; echo 'this is ) not ( a record'; } >"$TMP/garbage.zone"
 expect "garbage line" 2 "$TMP/garbage.zone"
 ok "garbage line: names file:line" grep -qE "garbage.zone:[0-9]+:" "$TMP/err"
+sed 's/$/\r/' "$GOOD" >"$TMP/crlf.zone"
+expect "CRLF line ends, no --origin" 2 "$TMP/crlf.zone"
+ok "CRLF: names file:line and the CR bytes (not 'no SOA')" \
+	grep -qE "crlf.zone:1: unsupported CRLF newline, remove CR bytes" "$TMP/err"
+{ echo "www.x. 300 IN A 192.0.2"; cat "$GOOD"; } >"$TMP/early.zone"
+expect "bad record before the SOA, no --origin" 2 "$TMP/early.zone"
+ok "... names file:line and what is wrong there" grep -qE "early.zone:1: invalid IPv4" "$TMP/err"
 origin=$(awk '$4=="SOA" || $3=="SOA" {print $1; exit}' "$GOOD")
 { cat "$GOOD"; echo "x.$origin 300 IN FOOBAR 1 2 3"; } >"$TMP/unknown.zone"
 expect "unknown RR type mnemonic" 2 "$TMP/unknown.zone"

@@ -220,7 +220,17 @@ typedef struct {
 	uint8_t owner[ZG_DNAME_MAXLEN + 1];
 	zs_scanner_t *main;
 	zg_release_t rel;
+	int err;            /* the first error before a SOA (ZS_OK: none), at line err_line */
+	uint64_t err_line;
 } probe_t;
+
+static void on_probe_error(zs_scanner_t *s)
+{
+	probe_t *p = s->process.data;
+	p->err = s->error.code;
+	p->err_line = s->line_counter;
+	s->state = ZS_STATE_STOP;
+}
 
 static void on_probe(zs_scanner_t *s)
 {
@@ -233,7 +243,11 @@ static void on_probe(zs_scanner_t *s)
 	}
 }
 
-static zg_err_t probe_origin(const zg_input_t *in, const char *path, char *origin, size_t size)
+/* The owner of the file's first SOA. Without one: ZG_EPARSE (errmsg "path:line: reason") when
+ * the file did not parse up to where the SOA should have been (a CRLF file, say), else
+ * ZG_EORIGIN. */
+static zg_err_t probe_origin(const zg_input_t *in, const char *path, char *origin, size_t size,
+                             char *errmsg, size_t errlen)
 {
 	zs_scanner_t *s = calloc(1, sizeof(*s));
 	probe_t *p = calloc(1, sizeof(*p));
@@ -244,13 +258,17 @@ static zg_err_t probe_origin(const zg_input_t *in, const char *path, char *origi
 		zg_release_init(&p->rel, in->data, in->data + in->len, 1);
 		if (zs_init(s, ".", KNOT_CLASS_IN, 3600) == 0 &&
 		    zg_input_scan(s, path, in->data, in->len) == 0 &&
-		    zs_set_processing(s, on_probe, NULL, p) == 0) {
+		    zs_set_processing(s, on_probe, on_probe_error, p) == 0) {
 			(void)zs_parse_all(s);
 			zg_release_all(&p->rel);
 			if (p->owner[0] != 0xff) {
 				zg_dname_lower(p->owner);
 				zg_dname_str(p->owner, origin, size);
 				ret = ZG_EOK;
+			} else if (p->err != ZS_OK) {
+				set_msg(errmsg, errlen, "%s:%llu: %s (no SOA before it to take the origin "
+				        "from)", path, (unsigned long long)p->err_line, zs_strerror(p->err));
+				ret = ZG_EPARSE;
 			}
 		}
 		zs_deinit(s);
@@ -313,11 +331,14 @@ static zg_err_t load_into(zg_zone_t *z, const char *path, const char *origin, un
 	zg_input_t in;
 	zg_err_t opened = zg_input_open(&in, path);
 	if (origin == NULL) {
-		if (probe_origin(&in, path, probed, sizeof(probed)) != ZG_EOK) {
+		zg_err_t pr = probe_origin(&in, path, probed, sizeof(probed), errmsg, errlen);
+		if (pr != ZG_EOK) {
 			zg_input_close(&in);
-			set_msg(errmsg, errlen, "%s: no SOA record found to take the origin from "
-			        "(use --origin)", path);
-			return ZG_EORIGIN;
+			if (pr == ZG_EORIGIN) {
+				set_msg(errmsg, errlen, "%s: no SOA record found to take the origin from "
+				        "(use --origin)", path);
+			}
+			return pr;
 		}
 		origin = probed;
 	}
