@@ -8,6 +8,7 @@
  * sort of the whole zone, no copy of the names moved aside. */
 #include <stdlib.h>
 #include <string.h>
+#include "verifier/internal/introsort.h"
 #include "verifier/internal/zone_build.h"
 #include "verifier/name.h"
 #define RELEASE_STEP (64u << 10) /* consumed source arrays given back in steps of this */
@@ -89,88 +90,7 @@ static int ref_cmp(const ref_t *x, const ref_t *y)
 	return (x->name > y->name) - (x->name < y->name);
 }
 
-static void ref_swap(ref_t *a, ref_t *b)
-{
-	ref_t t = *a;
-	*a = *b;
-	*b = t;
-}
-
-static void ref_sift(ref_t *r, size_t i, size_t n)
-{
-	for (size_t c = 2 * i + 1; c < n; i = c, c = 2 * i + 1) {
-		c += c + 1 < n && ref_cmp(&r[c], &r[c + 1]) < 0;
-		if (ref_cmp(&r[i], &r[c]) >= 0) {
-			return;
-		}
-		ref_swap(&r[i], &r[c]);
-	}
-}
-
-static void ref_heapsort(ref_t *r, size_t n)
-{
-	for (size_t i = n / 2; i-- > 0;) {
-		ref_sift(r, i, n);
-	}
-	for (size_t end = n; end-- > 1;) {
-		ref_swap(&r[0], &r[end]);
-		ref_sift(r, 0, end);
-	}
-}
-
-/* Hoare partition around the median of three: [0, result] and (result, n), both non-empty. */
-static size_t ref_partition(ref_t *r, size_t n)
-{
-	size_t mid = n / 2;
-	if (ref_cmp(&r[mid], &r[0]) < 0) {
-		ref_swap(&r[mid], &r[0]);
-	}
-	if (ref_cmp(&r[n - 1], &r[0]) < 0) {
-		ref_swap(&r[n - 1], &r[0]);
-	}
-	if (ref_cmp(&r[n - 1], &r[mid]) < 0) {
-		ref_swap(&r[n - 1], &r[mid]);
-	}
-	ref_t pivot = r[mid];
-	size_t i = 0, j = n - 1;
-	for (;;) {
-		while (ref_cmp(&r[i], &pivot) < 0) {
-			i++;
-		}
-		while (ref_cmp(&pivot, &r[j]) < 0) {
-			j--;
-		}
-		if (i >= j) {
-			return j;
-		}
-		ref_swap(&r[i++], &r[j--]);
-	}
-}
-
-/* In place, unlike qsort() (glibc's takes a buffer the size of the array): introsort. */
-static void ref_sort(ref_t *r, size_t n, unsigned depth)
-{
-	while (n > 16) {
-		if (depth-- == 0) {
-			ref_heapsort(r, n);
-			return;
-		}
-		size_t p = ref_partition(r, n) + 1;
-		if (p < n - p) {
-			ref_sort(r, p, depth);
-			r += p;
-			n -= p;
-		} else {
-			ref_sort(r + p, n - p, depth);
-			n = p;
-		}
-	}
-	for (size_t i = 1; i < n; i++) {
-		for (size_t j = i; j > 0 && ref_cmp(&r[j - 1], &r[j]) > 0; j--) {
-			ref_swap(&r[j - 1], &r[j]);
-		}
-	}
-}
+ZG_INTROSORT(ref_sort, ref_t, ref_cmp) /* in place: qsort() takes a copy of the array */
 
 /* The owner after name i of source k in file order, or NULL. */
 static const uint8_t *next_owner(const merge_t *m, size_t k, uint32_t i)
@@ -213,11 +133,7 @@ static zg_err_t split_aside(merge_t *m)
 			m->state[k][i] = ASIDE;
 		}
 	}
-	unsigned depth = 0;
-	for (size_t n = m->nside; n > 1; n >>= 1) {
-		depth += 2;
-	}
-	ref_sort(m->side, m->nside, depth);
+	ref_sort(m->side, m->nside);
 	return ZG_EOK;
 }
 
