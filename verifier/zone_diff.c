@@ -307,6 +307,14 @@ static bool cuts(const zg_zone_t *z, uint32_t i)
 	       zg_zone_rrset(z, i, KNOT_RRTYPE_DNAME) != NULL;
 }
 
+/* Does base hold a name below owner? Its descendants follow it in canonical order: the first
+ * name after owner's place (i) tells. */
+static bool has_below(const zg_zone_t *base, uint32_t i, const uint8_t *owner)
+{
+	return i < base->nnames && !zg_dname_equal(base->names[i].owner, owner) &&
+	       zg_dname_under(base->names[i].owner, owner);
+}
+
 static uint32_t soa_rrs(const zg_zone_t *z, uint32_t i)
 {
 	const zg_rrset_t *s = i == ZG_NONE ? NULL : zg_zone_rrset(z, i, KNOT_RRTYPE_SOA);
@@ -337,15 +345,18 @@ static zg_err_t apply_owner(apply_t *a)
 		return ret;
 	}
 	a->soa -= soa_rrs(a->base, was);
+	/* a cut or DNAME that comes or goes changes the names below it, if base has any (names
+	 * the diff adds below it are marked one by one anyway) */
+	bool below = has_below(a->base, a->next, o->owner);
 	if (a->nrun == 0) { /* every record of the name removed */
-		a->remark |= cuts(a->base, was);
+		a->remark |= cuts(a->base, was) && below;
 		return ZG_EOK;
 	}
 	uint32_t at = a->z->nnames;
 	ret = zg_model_add_name(a->z, a->run, a->nrun);
 	if (ret == ZG_EOK) {
 		a->soa += soa_rrs(a->z, at);
-		a->remark |= cuts(a->base, was) != cuts(a->z, at);
+		a->remark |= cuts(a->base, was) != cuts(a->z, at) && below;
 		ret = note_changed(a, at);
 	}
 	return ret;
