@@ -72,28 +72,30 @@ static void check_ttls(zg_vctx_t *ctx, const sig_job_t *j)
 /* Validity window in RFC 1982 arithmetic (RFC 4034 3.1.5). Returns true if in force now. */
 static bool check_window(zg_vctx_t *ctx, const sig_job_t *j)
 {
-	char tb[32];
+	char tb[32]; /* the type's name, made only for a finding: this runs for every RRSIG */
 	uint32_t now = ctx->now;
 	const zg_rrsig_t *s = &j->sig;
-	tstr(j->set->type, tb, sizeof(tb));
 	if (zg_serial_cmp(s->expiration, now) < 0) {
 		zg_emit(ctx, ZG_F_RRSIG_EXPIRED, j->set->name, j->set->type, NULL,
-		        "RRSIG %s (tag %u, line %u) expired %d s before the evaluation time", tb,
-		        s->keytag, j->rr->line, -zg_serial_cmp(s->expiration, now));
+		        "RRSIG %s (tag %u, line %u) expired %d s before the evaluation time",
+		        tstr(j->set->type, tb, sizeof(tb)), s->keytag, j->rr->line,
+		        -zg_serial_cmp(s->expiration, now));
 		return false;
 	}
 	if (zg_serial_cmp(s->inception, now + ctx->policy.clock_skew) > 0) {
 		zg_emit(ctx, ZG_F_RRSIG_NOT_YET_VALID, j->set->name, j->set->type, NULL,
 		        "RRSIG %s (tag %u, line %u) is valid only from %d s after the evaluation time",
-		        tb, s->keytag, j->rr->line, zg_serial_cmp(s->inception, now));
+		        tstr(j->set->type, tb, sizeof(tb)), s->keytag, j->rr->line,
+		        zg_serial_cmp(s->inception, now));
 		return false;
 	}
 	uint32_t margin = ctx->policy.expires_soon;
 	margin = margin < j->set->ttl ? j->set->ttl : margin;
 	if (zg_serial_cmp(s->expiration, now + margin) < 0) {
 		zg_emit(ctx, ZG_F_RRSIG_EXPIRES_SOON, j->set->name, j->set->type, NULL,
-		        "RRSIG %s (tag %u, line %u) expires in %d s (margin %u s)", tb, s->keytag,
-		        j->rr->line, zg_serial_cmp(s->expiration, now), margin);
+		        "RRSIG %s (tag %u, line %u) expires in %d s (margin %u s)",
+		        tstr(j->set->type, tb, sizeof(tb)), s->keytag, j->rr->line,
+		        zg_serial_cmp(s->expiration, now), margin);
 	}
 	return true;
 }
