@@ -313,6 +313,14 @@ void zg_check_rollover(zg_vctx_t *ctx)
 		return;
 	}
 	const zg_zone_t *p = ctx->opts->prev;
+	bool gone = false;
+	for (uint32_t k = 0; k < pk->rr_count && !gone; k++) {
+		gone = !published_now(ctx, &p->rrs[pk->rr_first + k]);
+	}
+	if (!gone) {
+		return; /* every previous key still published: none removed too early (and no walk
+		         * over the previous version's signatures) */
+	}
 	bool *signed_data = calloc(pk->rr_count, sizeof(bool));
 	if (signed_data == NULL) {
 		ctx->fatal = ZG_ENOMEM;

@@ -86,17 +86,26 @@ static bool in_zone(const uint8_t *name, const uint8_t *origin, size_t olen)
 	return len == olen && memcmp(name, origin, olen) == 0;
 }
 
+#define SEEN_SLOTS 64 /* NS RDATA the loader stored once for many delegations, by address */
+
 /* false on ENOMEM */
 static bool ns_targets(const zg_zone_t *z, targets_t *t)
 {
 	const uint8_t **in = NULL;
 	size_t n = 0, cap = 0, olen = zg_dname_len(z->origin, ZG_DNAME_MAXLEN);
+	const uint8_t *seen[SEEN_SLOTS] = { NULL }; /* out-of-zone targets met already */
 	*t = (targets_t){ 0 };
 	for (uint32_t i = 0; i < z->nrrsets; i++) {
 		const zg_rrset_t *s = &z->rrsets[i];
 		for (uint32_t k = 0; s->type == KNOT_RRTYPE_NS && k < s->rr_count; k++) {
 			const uint8_t *target = z->rrs[s->rr_first + k].rdata;
-			if (in_zone(target, z->origin, olen)) {
+			size_t slot = (((uintptr_t)target >> 3) ^ ((uintptr_t)target >> 11)) % SEEN_SLOTS;
+			if (seen[slot] == target) {
+				continue;
+			}
+			if (!in_zone(target, z->origin, olen)) {
+				seen[slot] = target;
+			} else {
 				if (zg_array_reserve(&in, &cap, n, sizeof(*in), 256) != ZG_EOK) {
 					free(in);
 					return false;
