@@ -368,9 +368,17 @@ static const n3_t *covering(const n3ctx_t *c, const uint8_t *hash);
 static bool settled_now(n3ctx_t *c, const cand_t *x)
 {
 	zg_vctx_t *ctx = c->ctx;
-	n3_t *e = find_n3(c, x->hash);
+	n3_t *e = NULL;
+	const n3_t *span = NULL; /* the covering NSEC3, found with the same search */
+	if (c->dups) {
+		e = find_n3(c, x->hash);
+	} else if (c->nn3 > 0) {
+		size_t at = lower_bound(c, x->hash);
+		e = at < c->nn3 && memcmp(c->n3[at].hash, x->hash, H) == 0 ? &c->n3[at] : NULL;
+		span = at == 0 ? &c->n3[c->nn3 - 1] : &c->n3[at - 1];
+	}
 	if (e == NULL) {
-		if (x->needed || c->nn3 == 0 || !covering(c, x->hash)->optout) {
+		if (x->needed || c->nn3 == 0 || !(span ? span : covering(c, x->hash))->optout) {
 			return false;
 		}
 		zg_report_counts_mut(ctx->report)->nsec3_optout++;
