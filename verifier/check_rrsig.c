@@ -17,6 +17,7 @@ typedef struct {
 	zg_rrsig_t sig;
 	zg_diag_t *diag;
 	const zg_key_t *by; /* the key that verified it (SIG_VALID) */
+	unsigned labels;    /* the RRSIG labels field its owner needs (RFC 4034 3.1.3) */
 } sig_job_t;
 
 static const char *tstr(uint16_t type, char *buf, size_t size)
@@ -31,9 +32,8 @@ static const char *tstr(uint16_t type, char *buf, size_t size)
 static bool check_fields(zg_vctx_t *ctx, const sig_job_t *j)
 {
 	const zg_zone_t *z = ctx->zone;
-	const uint8_t *owner = z->names[j->set->name].owner;
 	char tb[32];
-	if (zg_dname_cmp(j->sig.signer, z->origin) != 0) {
+	if (!zg_dname_equal(j->sig.signer, z->origin) && zg_dname_cmp(j->sig.signer, z->origin)) {
 		char sb[ZG_DNAME_STRLEN];
 		zg_emit(ctx, ZG_F_RRSIG_SIGNER, j->set->name, j->set->type, NULL,
 		        "RRSIG %s (tag %u, line %u) names signer %s, not the apex",
@@ -41,7 +41,7 @@ static bool check_fields(zg_vctx_t *ctx, const sig_job_t *j)
 		        zg_dname_str(j->sig.signer, sb, sizeof(sb)));
 		return false;
 	}
-	unsigned want = zg_dname_labels(owner) - (zg_dname_is_wildcard(owner) ? 1u : 0u);
+	unsigned want = j->labels;
 	if (j->sig.labels != want) {
 		zg_emit(ctx, ZG_F_RRSIG_LABELS, j->set->name, j->set->type, NULL,
 		        "RRSIG %s (tag %u, line %u) has labels %u, owner needs %u",
@@ -342,10 +342,13 @@ static void check_set(zg_vctx_t *ctx, const zg_rrset_t *s, zg_diag_t *diag,
 	}
 	bool seen[MAX_ALGS] = { false };
 	uint32_t valid = 0;
+	const uint8_t *owner = ctx->zone->names[s->name].owner;
+	unsigned labels = zg_dname_labels(owner) - (zg_dname_is_wildcard(owner) ? 1u : 0u);
 	const zg_key_t *new_key = NULL; /* a valid signer that the previous version did not publish */
 	bool by_prev = false;
 	for (uint32_t i = 0; i < s->sig_count && ctx->fatal == ZG_EOK; i++) {
-		sig_job_t j = { .set = s, .rr = &ctx->zone->sigs[s->sig_first + i], .diag = diag };
+		sig_job_t j = { .set = s, .rr = &ctx->zone->sigs[s->sig_first + i], .diag = diag,
+		                .labels = labels };
 		if (check_one(ctx, &j) == SIG_VALID) {
 			valid++;
 			by_prev |= j.by->in_prev;
