@@ -5,8 +5,9 @@
  * signature (which published key verified it, or bogus) and the NSEC3 hash of every name. A later
  * run over another version with opts->memo_in / opts->memo_base reuses a verdict only where the
  * signature, its RRset's data and owner, and the DNSKEY set are byte-identical to the base, and a
- * hash only where the name and the NSEC3 parameters are. Everything else is checked again, so the
- * findings are those of a full run by construction. */
+ * hash only where the name and the NSEC3 parameters are, and the NSEC/NSEC3 checks' findings and
+ * counts whole only where nothing those checks read differs (memo_denial.c). Everything else is
+ * checked again, so the findings are those of a full run by construction. */
 #pragma once
 
 #include <stdbool.h>
