@@ -114,6 +114,30 @@ size_t zg_dname_sort_key(const uint8_t *name, uint8_t out[ZG_DNAME_KEYLEN])
 	return len;
 }
 
+void zg_dname_key_prefix(const uint8_t *name, uint64_t out[2])
+{
+	uint8_t off[128];
+	unsigned n = label_offsets(name, off), len = 0;
+	out[0] = out[1] = 0;
+	/* the bytes zg_dname_sort_key() writes first, each shifted into its place */
+#define PUT(b) (out[len / 8] |= (uint64_t)(b) << (56 - 8 * (len % 8)), len++)
+	while (n > 0 && len < 16) {
+		const uint8_t *l = name + off[--n];
+		for (uint8_t i = 1; i <= l[0] && len < 16; i++) {
+			if (l[i] <= 1) {
+				PUT(0x01);
+			}
+			if (len < 16) {
+				PUT(l[i]);
+			}
+		}
+		if (len < 16) {
+			PUT(0x00);
+		}
+	}
+#undef PUT
+}
+
 bool zg_dname_under(const uint8_t *name, const uint8_t *parent)
 {
 	size_t bn = zg_dname_len(name, ZG_DNAME_MAXLEN), bp = zg_dname_len(parent, ZG_DNAME_MAXLEN);

@@ -28,6 +28,11 @@ int zg_dname_cmp(const uint8_t *a, const uint8_t *b);
  * \return key length (at most ZG_DNAME_KEYLEN)
  */
 size_t zg_dname_sort_key(const uint8_t *name, uint8_t out[ZG_DNAME_KEYLEN]);
+/*!
+ * \brief The first 16 bytes of the sort key (zeros past its end) as two big-endian words: when
+ *        two names' prefixes differ, they order the names; when equal, zg_dname_cmp() must.
+ */
+void zg_dname_key_prefix(const uint8_t *name, uint64_t out[2]);
 /*! \brief True if name equals parent or lies below it. */
 bool zg_dname_under(const uint8_t *name, const uint8_t *parent);
 /*! \brief True if the first label is "*". */

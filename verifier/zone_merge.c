@@ -55,11 +55,20 @@ void zg_model_copy(zg_zone_t *z, const zg_zone_t *p, uint32_t from, uint32_t to)
 	z->nsigs += sp.g1 - sp.g0;
 }
 
-/* A name of one of the sources. */
+/* A name of one of the sources by the start of its sort key (most names moved aside are told
+ * apart by that alone, without reading the owner) and its place. */
 typedef struct {
-	const uint8_t *owner;
+	uint64_t pre[2];
 	uint32_t src, name;
 } ref_t;
+
+/* The sources of the refs being sorted (ref_cmp() has no other argument); one per thread. */
+static _Thread_local const zg_zone_t *const *sort_src;
+
+static const uint8_t *ref_owner(const zg_zone_t *const *src, const ref_t *r)
+{
+	return src[r->src]->names[r->name].owner;
+}
 
 enum { KEPT = 0, ASIDE = 1, TAKEN = 2 }; /* TAKEN: moved aside, since appended to the result */
 
@@ -80,7 +89,13 @@ typedef struct {
 /* Canonical order, then file order: no two names of the sources compare equal. */
 static int ref_cmp(const ref_t *x, const ref_t *y)
 {
-	int c = zg_dname_cmp(x->owner, y->owner);
+	if (x->pre[0] != y->pre[0]) {
+		return x->pre[0] < y->pre[0] ? -1 : 1;
+	}
+	if (x->pre[1] != y->pre[1]) {
+		return x->pre[1] < y->pre[1] ? -1 : 1;
+	}
+	int c = zg_dname_cmp(ref_owner(sort_src, x), ref_owner(sort_src, y));
 	if (c != 0) {
 		return c;
 	}
@@ -129,11 +144,15 @@ static zg_err_t split_aside(merge_t *m)
 			if (zg_pages_reserve(&m->side, &m->capside, m->nside + 1, sizeof(ref_t)) != ZG_EOK) {
 				return ZG_ENOMEM;
 			}
-			m->side[m->nside++] = (ref_t){ .owner = o, .src = (uint32_t)k, .name = i };
+			ref_t *r = &m->side[m->nside++];
+			*r = (ref_t){ .src = (uint32_t)k, .name = i };
+			zg_dname_key_prefix(o, r->pre);
 			m->state[k][i] = ASIDE;
 		}
 	}
+	sort_src = m->src;
 	ref_sort(m->side, m->nside);
+	sort_src = NULL;
 	return ZG_EOK;
 }
 
@@ -293,7 +312,7 @@ static zg_err_t merge_two(merge_t *m)
 	bool more = next_kept(m);
 	while (ret == ZG_EOK && (more || j < m->nside)) {
 		const uint8_t *kh = more ? m->src[m->k]->names[m->i].owner : NULL;
-		const uint8_t *sh = j < m->nside ? m->side[j].owner : NULL;
+		const uint8_t *sh = j < m->nside ? ref_owner(m->src, &m->side[j]) : NULL;
 		if (kh != NULL && (sh == NULL || zg_dname_cmp(kh, sh) <= 0)) {
 			ret = take_kept(m, sh);
 			more = m->k < m->n;

@@ -71,6 +71,38 @@ static void sort_keys_order_names_canonically(void **state)
 	}
 }
 
+/* The 16-byte key prefix is the sort key's start, so it never orders two names against
+ * zg_dname_cmp(); names that share it (the long ones here) are left to zg_dname_cmp(). */
+static void key_prefixes_are_sort_key_starts(void **state)
+{
+	(void)state;
+	static const char *order[] = { "example.", "a.example.", "\\000.a.example.",
+		"abcdefghijklmnop.a.example.", "abcdefghijklmnopq.a.example.",
+		"a.abcdefghijklmnopqrstuvwxyz.example.", "b.example.",
+		"abcdefghijklmnopqrstuvwxyz.b.example.", "abcdefghijklmnopqrstuvwxzz.b.example." };
+	size_t n = sizeof(order) / sizeof(order[0]);
+	uint64_t pre[16][2];
+	uint8_t names[16][256];
+	for (size_t i = 0; i < n; i++) {
+		uint8_t *a = names[i], key[ZG_DNAME_KEYLEN], want[16] = { 0 }, got[16];
+		assert_non_null(knot_dname_from_str(a, order[i], sizeof(names[i])));
+		assert_true(i == 0 || zg_dname_cmp(names[i - 1], a) < 0);
+		size_t len = zg_dname_sort_key(a, key);
+		memcpy(want, key, len < 16 ? len : 16);
+		zg_dname_key_prefix(a, pre[i]);
+		for (unsigned b = 0; b < 16; b++) {
+			got[b] = (uint8_t)(pre[i][b / 8] >> (56 - 8 * (b % 8)));
+		}
+		assert_memory_equal(got, want, 16);
+	}
+	for (size_t i = 0; i + 1 < n; i++) {
+		bool le = pre[i][0] < pre[i + 1][0] ||
+		          (pre[i][0] == pre[i + 1][0] && pre[i][1] <= pre[i + 1][1]);
+		assert_true(le);
+	}
+	assert_true(pre[7][0] == pre[8][0] && pre[7][1] == pre[8][1]); /* a tie: full compare */
+}
+
 static const char ZONE[] =
 	"$ORIGIN example.\n$TTL 300\n"
 	"@ IN SOA ns hostmaster 1 2 3 4 5\n@ IN NS ns\nns IN A 192.0.2.1\n"
@@ -204,6 +236,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(names_sort_in_rfc4034_canonical_order),
 		cmocka_unit_test(sort_keys_order_names_canonically),
+		cmocka_unit_test(key_prefixes_are_sort_key_starts),
 		cmocka_unit_test(zone_groups_rrsets_and_marks_cuts),
 		cmocka_unit_test(duplicates_are_removed_and_ttl_mismatch_flagged),
 		cmocka_unit_test(embedded_names_are_lowercased_for_rfc4034_types),
