@@ -250,6 +250,21 @@ void zg_pages_release(void *p, size_t len)
 	}
 }
 
+void zg_pages_populate(void *p, size_t len)
+{
+#ifdef MADV_POPULATE_WRITE
+	uintptr_t from = (uintptr_t)p & ~(uintptr_t)(PAGE - 1);
+	uintptr_t to = ((uintptr_t)p + len + PAGE - 1) & ~(uintptr_t)(PAGE - 1);
+	if (len > 0) {
+		(void)madvise((void *)from, to - from, MADV_POPULATE_WRITE); /* before Linux 5.14:
+		                                                               EINVAL, faults later */
+	}
+#else
+	(void)p;
+	(void)len;
+#endif
+}
+
 zg_err_t zg_pages_reserve(void *arr, size_t *cap, size_t need, size_t elem)
 {
 	if (need <= *cap) {

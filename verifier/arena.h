@@ -37,6 +37,12 @@ void *zg_pages_resize(void *old, size_t size);
 zg_err_t zg_pages_reserve(void *arr, size_t *cap, size_t need, size_t elem);
 /*! \brief Give back the whole pages within [p, p + len) of such a block (they read as zeros). */
 void zg_pages_release(void *p, size_t len);
+/*!
+ * \brief Map in the pages of [p, p + len), within a block of zg_arena_block() or
+ *        zg_pages_resize(), in one call (an array about to be filled whole, faulted in page by
+ *        page otherwise). Only a hint: nothing changes where the system cannot.
+ */
+void zg_pages_populate(void *p, size_t len);
 /*! \brief Bytes handed out so far. */
 size_t zg_arena_used(const zg_arena_t *a);
 /*! \brief One more owner: the arena lives until every owner called zg_arena_free() (one thread). */

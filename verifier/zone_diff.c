@@ -422,7 +422,14 @@ static zg_err_t reserve(apply_t *a)
 	const zg_zone_t *b = a->base;
 	size_t most = b->nrrsets > b->nrrs ? b->nrrsets : b->nrrs;
 	most = (most > b->nsigs ? most : b->nsigs) + a->d->nadd + 1;
-	return zg_model_reserve(a->z, &a->caps, (size_t)b->nnames + a->d->nadd + 1, most);
+	zg_err_t ret = zg_model_reserve(a->z, &a->caps, (size_t)b->nnames + a->d->nadd + 1, most);
+	if (ret == ZG_EOK) { /* base's arrays are copied whole: their pages in one call each */
+		zg_pages_populate(a->z->names, (size_t)b->nnames * sizeof(zg_name_t));
+		zg_pages_populate(a->z->rrsets, (size_t)b->nrrsets * sizeof(zg_rrset_t));
+		zg_pages_populate(a->z->rrs, (size_t)b->nrrs * sizeof(zg_rr_t));
+		zg_pages_populate(a->z->sigs, (size_t)b->nsigs * sizeof(zg_rr_t));
+	}
+	return ret;
 }
 
 static zg_err_t apply(apply_t *a)
