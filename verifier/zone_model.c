@@ -54,32 +54,48 @@ static bool authoritative(uint32_t name_flags, uint16_t type)
 	return true;
 }
 
+/* zg_dname_under() for a name and a parent whose lengths are known (wire names are compared by
+ * their bytes from a label boundary on). */
+static bool under_len(const uint8_t *name, size_t len, const uint8_t *parent, size_t plen)
+{
+	while (len > plen) {
+		len -= 1u + *name;
+		name += 1u + *name;
+	}
+	return len == plen && memcmp(name, parent, plen) == 0;
+}
+
 /* Walk names in canonical order: descendants follow their ancestor, so one "current cut"
- * suffices to mark everything below a delegation or a DNAME as occluded. */
+ * suffices to mark everything below a delegation or a DNAME as occluded. Each owner's length
+ * is taken once; the origin's and the cut's are kept. */
 static void mark_names(zg_zone_t *z)
 {
 	const uint8_t *cut = NULL;
+	size_t cutlen = 0, olen = zg_dname_len(z->origin, ZG_DNAME_MAXLEN);
 	z->apex = ZG_NONE;
 	for (uint32_t i = 0; i < z->nnames; i++) {
 		zg_name_t *nm = &z->names[i];
-		if (!zg_dname_under(nm->owner, z->origin)) {
+		size_t len = zg_dname_len(nm->owner, ZG_DNAME_MAXLEN);
+		if (olen == 0 || !under_len(nm->owner, len, z->origin, olen)) {
 			nm->flags |= ZG_NAME_OUTSIDE;
 			continue;
 		}
-		if (cut != NULL && zg_dname_under(nm->owner, cut)) {
+		if (cut != NULL && under_len(nm->owner, len, cut, cutlen)) {
 			nm->flags |= ZG_NAME_OCCLUDED;
 			continue;
 		}
 		cut = NULL;
-		if (zg_dname_cmp(nm->owner, z->origin) == 0) {
+		if (len == olen) { /* under the origin and as long: the origin */
 			nm->flags |= ZG_NAME_APEX;
 			z->apex = i;
 		} else if (zg_zone_rrset(z, i, KNOT_RRTYPE_NS) != NULL) {
 			nm->flags |= ZG_NAME_CUT;
 			cut = nm->owner;
+			cutlen = len;
 		}
 		if (zg_zone_rrset(z, i, KNOT_RRTYPE_DNAME) != NULL && cut == NULL) {
 			cut = nm->owner; /* names below a DNAME are occluded too (RFC 6672 2.3) */
+			cutlen = len;
 		}
 	}
 	for (uint32_t i = 0; i < z->nrrsets; i++) {
