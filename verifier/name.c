@@ -59,8 +59,21 @@ bool zg_dname_equal(const uint8_t *a, const uint8_t *b)
 	if (a == b) {
 		return true; /* versions made by a diff share their unchanged owners */
 	}
-	size_t la = zg_dname_len(a, ZG_DNAME_MAXLEN);
-	return la == zg_dname_len(b, ZG_DNAME_MAXLEN) && memcmp(a, b, la) == 0;
+	/* label by label: two different owners usually differ in their first label's bytes */
+	for (size_t pos = 0; pos < ZG_DNAME_MAXLEN;) {
+		uint8_t l = a[pos];
+		if (l != b[pos] || l > 63) {
+			return false;
+		}
+		if (l == 0) {
+			return true;
+		}
+		if (memcmp(a + pos + 1, b + pos + 1, l) != 0) {
+			return false;
+		}
+		pos += 1u + l;
+	}
+	return false;
 }
 
 /* Two labels as left-justified octet strings (labels are short: no call to memcmp). */

@@ -142,11 +142,7 @@ zg_err_t zg_model_add_name(zg_zone_t *z, const zg_raw_rr_t *r, size_t n)
 
 bool zg_owner_same(const uint8_t *a, const uint8_t *b)
 {
-	if (a == b) {
-		return true;
-	}
-	size_t la = zg_dname_len(a, ZG_DNAME_MAXLEN);
-	return la == zg_dname_len(b, ZG_DNAME_MAXLEN) && memcmp(a, b, la) == 0;
+	return zg_dname_equal(a, b);
 }
 
 /* The model of sorted raw records. */

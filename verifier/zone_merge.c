@@ -86,16 +86,22 @@ typedef struct {
 	uint32_t i;
 } merge_t;
 
+/* Canonical order of a and b, whose key prefixes are pa and pb. */
+static int pre_cmp(const uint64_t pa[2], const uint8_t *a, const uint64_t pb[2], const uint8_t *b)
+{
+	if (pa[0] != pb[0]) {
+		return pa[0] < pb[0] ? -1 : 1;
+	}
+	if (pa[1] != pb[1]) {
+		return pa[1] < pb[1] ? -1 : 1;
+	}
+	return zg_dname_cmp(a, b);
+}
+
 /* Canonical order, then file order: no two names of the sources compare equal. */
 static int ref_cmp(const ref_t *x, const ref_t *y)
 {
-	if (x->pre[0] != y->pre[0]) {
-		return x->pre[0] < y->pre[0] ? -1 : 1;
-	}
-	if (x->pre[1] != y->pre[1]) {
-		return x->pre[1] < y->pre[1] ? -1 : 1;
-	}
-	int c = zg_dname_cmp(ref_owner(sort_src, x), ref_owner(sort_src, y));
+	int c = pre_cmp(x->pre, ref_owner(sort_src, x), y->pre, ref_owner(sort_src, y));
 	if (c != 0) {
 		return c;
 	}
@@ -127,7 +133,9 @@ static const uint8_t *next_owner(const merge_t *m, size_t k, uint32_t i)
 static zg_err_t split_aside(merge_t *m)
 {
 	const uint8_t *last = NULL;
+	uint64_t plast[2] = { 0 }, po[2] = { 0 }, pnx[2] = { 0 }; /* key prefixes: last, o, nx */
 	bool after = true; /* the name sorts after the last kept: known when that was the previous */
+	bool have_po = false;
 	for (size_t k = 0; k < m->n; k++) {
 		const zg_zone_t *p = m->src[k];
 		if ((m->state[k] = zg_pages_resize(NULL, p->nnames ? p->nnames : 1)) == NULL) {
@@ -135,19 +143,30 @@ static zg_err_t split_aside(merge_t *m)
 		}
 		for (uint32_t i = 0; i < p->nnames; i++) {
 			const uint8_t *o = p->names[i].owner, *nx = next_owner(m, k, i);
-			after = after || last == NULL || zg_dname_cmp(o, last) > 0;
-			if (after && (nx == NULL || zg_dname_cmp(o, nx) < 0)) {
+			if (!have_po) {
+				zg_dname_key_prefix(o, po);
+			}
+			if (nx != NULL) {
+				zg_dname_key_prefix(nx, pnx);
+			}
+			after = after || last == NULL || pre_cmp(po, o, plast, last) > 0;
+			bool kept = after && (nx == NULL || pre_cmp(po, o, pnx, nx) < 0);
+			if (kept) {
 				last = o; /* and nx sorts after it */
-				continue;
+				memcpy(plast, po, sizeof(plast));
+			} else {
+				after = false;
+				if (zg_pages_reserve(&m->side, &m->capside, m->nside + 1, sizeof(ref_t)) !=
+				    ZG_EOK) {
+					return ZG_ENOMEM;
+				}
+				ref_t *r = &m->side[m->nside++];
+				*r = (ref_t){ .src = (uint32_t)k, .name = i };
+				memcpy(r->pre, po, sizeof(po));
+				m->state[k][i] = ASIDE;
 			}
-			after = false;
-			if (zg_pages_reserve(&m->side, &m->capside, m->nside + 1, sizeof(ref_t)) != ZG_EOK) {
-				return ZG_ENOMEM;
-			}
-			ref_t *r = &m->side[m->nside++];
-			*r = (ref_t){ .src = (uint32_t)k, .name = i };
-			zg_dname_key_prefix(o, r->pre);
-			m->state[k][i] = ASIDE;
+			memcpy(po, pnx, sizeof(po)); /* nx is the next o */
+			have_po = nx != NULL;
 		}
 	}
 	sort_src = m->src;
@@ -277,20 +296,25 @@ static bool next_kept(merge_t *m)
 }
 
 /* Kept names of source k from i on, in one run: up to a name moved aside or one that does not
- * sort before `until` (NULL: no limit); the end of the run. */
-static uint32_t kept_run(const merge_t *m, size_t k, uint32_t i, const uint8_t *until)
+ * sort before the name moved aside `until` (NULL: no limit); the end of the run. */
+static uint32_t kept_run(const merge_t *m, size_t k, uint32_t i, const ref_t *until)
 {
 	const zg_zone_t *p = m->src[k];
+	const uint8_t *u = until != NULL ? ref_owner(m->src, until) : NULL;
 	for (i++; i < p->nnames && m->state[k][i] == KEPT; i++) {
-		if (until != NULL && zg_dname_cmp(p->names[i].owner, until) >= 0) {
-			break;
+		uint64_t pre[2];
+		if (u != NULL) {
+			zg_dname_key_prefix(p->names[i].owner, pre);
+			if (pre_cmp(pre, p->names[i].owner, until->pre, u) >= 0) {
+				break;
+			}
 		}
 	}
 	return i;
 }
 
 /* A run of kept names into the result; the sources it finished settled. */
-static zg_err_t take_kept(merge_t *m, const uint8_t *until)
+static zg_err_t take_kept(merge_t *m, const ref_t *until)
 {
 	size_t k = m->k;
 	uint32_t from = m->i;
@@ -312,8 +336,12 @@ static zg_err_t merge_two(merge_t *m)
 	bool more = next_kept(m);
 	while (ret == ZG_EOK && (more || j < m->nside)) {
 		const uint8_t *kh = more ? m->src[m->k]->names[m->i].owner : NULL;
-		const uint8_t *sh = j < m->nside ? ref_owner(m->src, &m->side[j]) : NULL;
-		if (kh != NULL && (sh == NULL || zg_dname_cmp(kh, sh) <= 0)) {
+		const ref_t *sh = j < m->nside ? &m->side[j] : NULL;
+		uint64_t pk[2] = { 0 };
+		if (kh != NULL && sh != NULL) {
+			zg_dname_key_prefix(kh, pk);
+		}
+		if (kh != NULL && (sh == NULL || pre_cmp(pk, kh, sh->pre, ref_owner(m->src, sh)) <= 0)) {
 			ret = take_kept(m, sh);
 			more = m->k < m->n;
 		} else {
