@@ -1,5 +1,6 @@
 /* check_rrsig.c -- rrsig.* findings: fields, validity window, crypto over every RRSIG
  * (RFC 4034 3, RFC 4035 2.2 and 5.3), dnskey.revoked-signer, crypto.disagreement. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <libknot/descriptor.h>
@@ -27,8 +28,16 @@ typedef struct {
 	zg_rrsig_t sig;
 	zg_diag_t *diag;
 	const zg_key_t *by; /* the key that verified it (SIG_VALID) */
-	unsigned labels;    /* the RRSIG labels field its owner needs (RFC 4034 3.1.3) */
+	unsigned *labels;   /* the RRSIG labels field its owner needs (RFC 4034 3.1.3), taken
+	                     * once per RRset when first needed (UINT_MAX: not yet) */
 } sig_job_t;
+
+/* A verdict of the base version's run (incremental.h), looked up before the checks it makes
+ * redundant. */
+typedef struct {
+	bool hit, valid;
+	size_t key;
+} memo_hit_t;
 
 static const char *tstr(uint16_t type, char *buf, size_t size)
 {
@@ -51,7 +60,11 @@ static bool check_fields(zg_vctx_t *ctx, const sig_job_t *j)
 		        zg_dname_str(j->sig.signer, sb, sizeof(sb)));
 		return false;
 	}
-	unsigned want = j->labels;
+	if (*j->labels == UINT_MAX) {
+		const uint8_t *owner = z->names[j->set->name].owner;
+		*j->labels = zg_dname_labels(owner) - (zg_dname_is_wildcard(owner) ? 1u : 0u);
+	}
+	unsigned want = *j->labels;
 	if (j->sig.labels != want) {
 		zg_emit(ctx, ZG_F_RRSIG_LABELS, j->set->name, j->set->type, NULL,
 		        "RRSIG %s (tag %u, line %u) has labels %u, owner needs %u",
@@ -229,16 +242,15 @@ static void emit_bogus(zg_vctx_t *ctx, const sig_job_t *j, const zg_key_t *by)
 
 /* The verdict: from the memo when this signature, its RRset and the keys are unchanged since
  * the base version (the signed data is then only built for a bogus one), else by the crypto. */
-static sig_state_t verdict(zg_vctx_t *ctx, sig_job_t *j, zg_key_t **by, bool *have_data)
+static sig_state_t verdict(zg_vctx_t *ctx, sig_job_t *j, const memo_hit_t *m, zg_key_t **by,
+                           bool *have_data)
 {
 	uint32_t idx = (uint32_t)(j->rr - ctx->zone->sigs);
-	bool valid = false;
-	size_t key = 0;
 	*have_data = false;
-	if (zg_memo_sig_get(ctx, idx, &valid, &key)) {
+	if (m->hit) {
 		ctx->memo_hits++;
-		*by = &ctx->keys[key];
-		return valid ? SIG_VALID : SIG_BOGUS;
+		*by = &ctx->keys[m->key];
+		return m->valid ? SIG_VALID : SIG_BOGUS;
 	}
 	zg_err_t ret = build_data(ctx, j);
 	if (ret != ZG_EOK) {
@@ -254,11 +266,12 @@ static sig_state_t verdict(zg_vctx_t *ctx, sig_job_t *j, zg_key_t **by, bool *ha
 	return st;
 }
 
-static sig_state_t check_crypto(zg_vctx_t *ctx, sig_job_t *j, bool in_force)
+static sig_state_t check_crypto(zg_vctx_t *ctx, sig_job_t *j, const memo_hit_t *m,
+                                bool in_force)
 {
 	zg_key_t *by = NULL;
 	bool have_data = false;
-	sig_state_t st = verdict(ctx, j, &by, &have_data);
+	sig_state_t st = verdict(ctx, j, m, &by, &have_data);
 	if (st == SIG_SKIPPED) {
 		return st; /* only keys this build cannot use: dnskey.* already blocks */
 	}
@@ -304,12 +317,16 @@ static sig_state_t check_one(zg_vctx_t *ctx, sig_job_t *j)
 		        "RRSIG at line %u is malformed", j->rr->line);
 		return SIG_BOGUS;
 	}
-	if (!check_fields(ctx, j)) {
+	/* A verdict in the memo: the base version verified these very bytes over the same owner and
+	 * data with the same keys, so its signer, labels and key checks passed and would again. */
+	memo_hit_t m = { 0 };
+	m.hit = zg_memo_sig_get(ctx, (uint32_t)(j->rr - ctx->zone->sigs), &m.valid, &m.key);
+	if (!m.hit && !check_fields(ctx, j)) {
 		return SIG_SKIPPED;
 	}
 	check_ttls(ctx, j);
 	bool in_force = check_window(ctx, j);
-	if (!has_key(ctx, &j->sig)) {
+	if (!m.hit && !has_key(ctx, &j->sig)) {
 		if (!has_algorithm(ctx, j->sig.algorithm)) {
 			/* An algorithm rollover publishes the new algorithm's RRSIGs before its DNSKEYs
 			 * and keeps the old algorithm's RRSIGs after its DNSKEYs are gone (RFC 6781
@@ -324,7 +341,7 @@ static sig_state_t check_one(zg_vctx_t *ctx, sig_job_t *j)
 		        j->sig.algorithm);
 		return SIG_SKIPPED;
 	}
-	return check_crypto(ctx, j, in_force);
+	return check_crypto(ctx, j, &m, in_force);
 }
 
 static void check_unexpected(zg_vctx_t *ctx, const zg_rrset_t *s)
@@ -352,13 +369,12 @@ static void check_set(zg_vctx_t *ctx, const zg_rrset_t *s, zg_diag_t *diag,
 	}
 	alg_set_t seen = { { 0 } };
 	uint32_t valid = 0;
-	const uint8_t *owner = ctx->zone->names[s->name].owner;
-	unsigned labels = zg_dname_labels(owner) - (zg_dname_is_wildcard(owner) ? 1u : 0u);
+	unsigned labels = UINT_MAX;
 	const zg_key_t *new_key = NULL; /* a valid signer that the previous version did not publish */
 	bool by_prev = false;
 	for (uint32_t i = 0; i < s->sig_count && ctx->fatal == ZG_EOK; i++) {
 		sig_job_t j = { .set = s, .rr = &ctx->zone->sigs[s->sig_first + i], .diag = diag,
-		                .labels = labels };
+		                .labels = &labels };
 		if (check_one(ctx, &j) == SIG_VALID) {
 			valid++;
 			by_prev |= j.by->in_prev;
