@@ -35,7 +35,12 @@ static void check_apex(zg_vctx_t *ctx)
  * below a cut is glue only if some NS names it (out-of-zone targets, most of a TLD's, cannot
  * name glue). NS RDATA is canonical (lowercased, RFC 4034 6.2), like owners, so bytes compare. */
 typedef struct {
-	const uint8_t **slot;
+	uint64_t hash;       /* of the name: most probes miss on it without reading the name */
+	const uint8_t *name; /* NULL: empty */
+} slot_t;
+
+typedef struct {
+	slot_t *slot;
 	size_t mask; /* slots - 1, a power of two minus one; no slots: no targets */
 } targets_t;
 
@@ -48,37 +53,36 @@ static uint64_t name_hash(const uint8_t *name, size_t len)
 	return h;
 }
 
+/* The slot holding name (hash h), or the empty slot where it would go. */
+static slot_t *targets_find(const targets_t *t, const uint8_t *name, uint64_t h)
+{
+	size_t i = h & t->mask;
+	for (; t->slot[i].name != NULL; i = (i + 1) & t->mask) {
+		const slot_t *s = &t->slot[i];
+		if (s->hash == h && zg_dname_equal(s->name, name)) {
+			break;
+		}
+	}
+	return &t->slot[i];
+}
+
 static bool targets_has(const targets_t *t, const uint8_t *name)
 {
 	if (t->slot == NULL) {
 		return false;
 	}
 	size_t len = zg_dname_len(name, ZG_DNAME_MAXLEN);
-	for (size_t i = name_hash(name, len) & t->mask; t->slot[i] != NULL; i = (i + 1) & t->mask) {
-		if (zg_dname_len(t->slot[i], len) == len && memcmp(t->slot[i], name, len) == 0) {
-			return true;
-		}
-	}
-	return false;
+	return targets_find(t, name, name_hash(name, len))->name != NULL;
 }
 
-static void targets_put(targets_t *t, const uint8_t *name)
+static void targets_put(targets_t *t, const slot_t *e)
 {
-	size_t len = zg_dname_len(name, ZG_DNAME_MAXLEN);
-	size_t i = name_hash(name, len) & t->mask;
-	while (t->slot[i] != NULL) {
-		if (zg_dname_len(t->slot[i], len) == len && memcmp(t->slot[i], name, len) == 0) {
-			return;
-		}
-		i = (i + 1) & t->mask;
-	}
-	t->slot[i] = name;
+	*targets_find(t, e->name, e->hash) = *e;
 }
 
-/* Is the wire name at or under the origin (olen bytes long)? */
-static bool in_zone(const uint8_t *name, const uint8_t *origin, size_t olen)
+/* Is the wire name (len bytes) at or under the origin (olen bytes)? */
+static bool in_zone(const uint8_t *name, size_t len, const uint8_t *origin, size_t olen)
 {
-	size_t len = zg_dname_len(name, ZG_DNAME_MAXLEN);
 	while (len > olen) {
 		len -= 1u + *name;
 		name += 1u + *name;
@@ -91,7 +95,7 @@ static bool in_zone(const uint8_t *name, const uint8_t *origin, size_t olen)
 /* false on ENOMEM */
 static bool ns_targets(const zg_zone_t *z, targets_t *t)
 {
-	const uint8_t **in = NULL;
+	slot_t *in = NULL; /* in-zone targets, hashed while their bytes are at hand */
 	size_t n = 0, cap = 0, olen = zg_dname_len(z->origin, ZG_DNAME_MAXLEN);
 	const uint8_t *seen[SEEN_SLOTS] = { NULL }; /* out-of-zone targets met already */
 	*t = (targets_t){ 0 };
@@ -103,14 +107,15 @@ static bool ns_targets(const zg_zone_t *z, targets_t *t)
 			if (seen[slot] == target) {
 				continue;
 			}
-			if (!in_zone(target, z->origin, olen)) {
+			size_t len = zg_dname_len(target, ZG_DNAME_MAXLEN);
+			if (!in_zone(target, len, z->origin, olen)) {
 				seen[slot] = target;
 			} else {
 				if (zg_array_reserve(&in, &cap, n, sizeof(*in), 256) != ZG_EOK) {
 					free(in);
 					return false;
 				}
-				in[n++] = target;
+				in[n++] = (slot_t){ .hash = name_hash(target, len), .name = target };
 			}
 		}
 	}
@@ -124,7 +129,7 @@ static bool ns_targets(const zg_zone_t *z, targets_t *t)
 	}
 	t->mask = slots - 1;
 	for (size_t i = 0; i < n; i++) {
-		targets_put(t, in[i]);
+		targets_put(t, &in[i]);
 	}
 	free(in);
 	return true;
