@@ -196,6 +196,49 @@ static bool note_loose(idx_list_t *l, const zg_zone_t *z, uint32_t i, unsigned a
 	return true;
 }
 
+/* The tail of both maps: whether the NSEC/NSEC3 results hold as they are. */
+static void map_end(zg_vctx_t *ctx, const zg_zone_t *base, bool same, bool unmatched,
+                    idx_list_t *plus, idx_list_t *minus)
+{
+	ctx->denial_shifted = unmatched; /* names came or went: the indices differ */
+	ctx->denial_same = same && zg_memo_denial_delta(ctx, base, plus->v, plus->n, minus->v,
+	                                                minus->n);
+	free(plus->v);
+	free(minus->v);
+}
+
+/* A version zg_zone_apply_diff() made from base: the names it copied map by their runs
+ * (same owners, records and flags), only those it regrouped, added or removed are compared. */
+static void map_runs(zg_vctx_t *ctx, const zg_zone_t *base, bool sigs)
+{
+	const zg_zone_t *z = ctx->zone;
+	for (uint32_t r = 0; r < z->nruns; r++) {
+		const zg_copy_run_t *run = &z->runs[r];
+		for (uint32_t k = 0; k < run->count; k++) {
+			ctx->name_from[run->name + k] = run->base_name + k;
+		}
+		for (uint32_t k = 0; sigs && k < run->nsigs; k++) {
+			ctx->sig_from[run->sig + k] = run->base_sig + k;
+		}
+	}
+	bool same = sigs, unmatched = false;
+	unsigned apex_labels = zg_dname_labels(z->origin);
+	idx_list_t plus = { 0 }, minus = { 0 };
+	for (uint32_t g = 0; g < z->nregrouped; g++) {
+		const zg_regrouped_t *x = &z->regrouped[g];
+		if (x->name != ZG_NONE && x->base_name != ZG_NONE) {
+			map_name(ctx, base, x->base_name, x->name, sigs);
+			same = same && denial_shape(base, x->base_name, z, x->name);
+		} else {
+			unmatched = true;
+			same = same && (x->name == ZG_NONE ? note_loose(&minus, base, x->base_name,
+			                                                apex_labels)
+			                                   : note_loose(&plus, z, x->name, apex_labels));
+		}
+	}
+	map_end(ctx, base, same, unmatched, &plus, &minus);
+}
+
 /* Both versions' names in canonical order, joined. */
 static zg_err_t build_map(zg_vctx_t *ctx, const zg_zone_t *base, bool sigs)
 {
@@ -207,6 +250,10 @@ static zg_err_t build_map(zg_vctx_t *ctx, const zg_zone_t *base, bool sigs)
 	}
 	memset(ctx->name_from, 0xff, (size_t)z->nnames * sizeof(uint32_t));
 	memset(ctx->sig_from, 0xff, (size_t)z->nsigs * sizeof(uint32_t));
+	if (z->base_id != 0 && z->base_id == base->id) {
+		map_runs(ctx, base, sigs);
+		return ZG_EOK;
+	}
 	uint32_t i = 0, j = 0;
 	bool same = sigs, unmatched = false;
 	unsigned apex_labels = zg_dname_labels(z->origin);
@@ -226,11 +273,7 @@ static zg_err_t build_map(zg_vctx_t *ctx, const zg_zone_t *base, bool sigs)
 		i += c <= 0;
 		j += c >= 0;
 	}
-	ctx->denial_shifted = unmatched; /* names came or went: the indices differ */
-	ctx->denial_same = same && zg_memo_denial_delta(ctx, base, plus.v, plus.n, minus.v,
-	                                                minus.n);
-	free(plus.v);
-	free(minus.v);
+	map_end(ctx, base, same, unmatched, &plus, &minus);
 	return ZG_EOK;
 }
 

@@ -194,6 +194,10 @@ typedef struct {
 	size_t nrun, caprun;
 	uint32_t *changed;      /* indices in z of the names regrouped */
 	size_t nchanged, capchanged;
+	zg_copy_run_t *runs;    /* what was copied as it was, and regrouped (zone_model.h) */
+	size_t nruns, capruns;
+	zg_regrouped_t *regrouped;
+	size_t nregrouped, capregrouped;
 	int64_t soa;            /* SOA RRs: base's, less the removed, plus the added */
 	bool remark;            /* a cut or DNAME came or went: every name is marked again */
 	char *errmsg;
@@ -321,6 +325,35 @@ static uint32_t soa_rrs(const zg_zone_t *z, uint32_t i)
 	return s ? s->rr_count : 0;
 }
 
+/* Names [from, to) of base copied as they are behind z's, and noted as such. */
+static zg_err_t copy_names(apply_t *a, uint32_t from, uint32_t to)
+{
+	if (from >= to) {
+		return ZG_EOK;
+	}
+	const zg_zone_t *b = a->base;
+	zg_copy_run_t r = { .base_name = from, .name = a->z->nnames, .count = to - from,
+	                    .base_sig = b->rrsets[b->names[from].rrset_first].sig_first,
+	                    .sig = a->z->nsigs };
+	zg_model_copy(a->z, b, from, to);
+	r.nsigs = a->z->nsigs - r.sig;
+	if (zg_array_reserve(&a->runs, &a->capruns, a->nruns, sizeof(*a->runs), 64) != ZG_EOK) {
+		return ZG_ENOMEM;
+	}
+	a->runs[a->nruns++] = r;
+	return ZG_EOK;
+}
+
+static zg_err_t note_regrouped(apply_t *a, uint32_t name, uint32_t base_name)
+{
+	if (zg_array_reserve(&a->regrouped, &a->capregrouped, a->nregrouped,
+	                     sizeof(*a->regrouped), 64) != ZG_EOK) {
+		return ZG_ENOMEM;
+	}
+	a->regrouped[a->nregrouped++] = (zg_regrouped_t){ .name = name, .base_name = base_name };
+	return ZG_EOK;
+}
+
 static zg_err_t note_changed(apply_t *a, uint32_t at)
 {
 	if (zg_array_reserve(&a->changed, &a->capchanged, a->nchanged, sizeof(*a->changed), 64)) {
@@ -338,9 +371,11 @@ static zg_err_t apply_owner(apply_t *a)
 	uint32_t pos = lower_bound(a->base, a->next, o->owner);
 	bool held = pos < a->base->nnames && zg_dname_equal(a->base->names[pos].owner, o->owner);
 	uint32_t was = held ? pos : ZG_NONE;
-	zg_model_copy(a->z, a->base, a->next, pos);
+	zg_err_t ret = copy_names(a, a->next, pos);
 	a->next = held ? pos + 1 : pos;
-	zg_err_t ret = merge_owner(a, was, o, ae, re);
+	if (ret == ZG_EOK) {
+		ret = merge_owner(a, was, o, ae, re);
+	}
 	if (ret != ZG_EOK) {
 		return ret;
 	}
@@ -350,7 +385,7 @@ static zg_err_t apply_owner(apply_t *a)
 	bool below = has_below(a->base, a->next, o->owner);
 	if (a->nrun == 0) { /* every record of the name removed */
 		a->remark |= cuts(a->base, was) && below;
-		return ZG_EOK;
+		return was == ZG_NONE ? ZG_EOK : note_regrouped(a, ZG_NONE, was);
 	}
 	uint32_t at = a->z->nnames;
 	ret = zg_model_add_name(a->z, a->run, a->nrun);
@@ -359,7 +394,7 @@ static zg_err_t apply_owner(apply_t *a)
 		a->remark |= cuts(a->base, was) != cuts(a->z, at) && below;
 		ret = note_changed(a, at);
 	}
-	return ret;
+	return ret == ZG_EOK ? note_regrouped(a, at, was) : ret;
 }
 
 /* Apex, cuts and occlusion: for the regrouped names only, unless a cut came or went. */
@@ -405,6 +440,7 @@ static zg_err_t new_zone(const zg_zone_t *base, const zg_diff_t *d, zg_zone_t **
 		free(z);
 		return ZG_ENOMEM;
 	}
+	z->id = zg_zone_new_id();
 	memcpy(z->origin, base->origin, sizeof(z->origin));
 	z->path = base->path ? zg_arena_dup(z->arena, base->path, strlen(base->path) + 1) : NULL;
 	zg_err_t ret = share_arenas(z, base, d);
@@ -441,7 +477,10 @@ static zg_err_t apply(apply_t *a)
 	if (ret != ZG_EOK) {
 		return ret;
 	}
-	zg_model_copy(a->z, a->base, a->next, a->base->nnames);
+	ret = copy_names(a, a->next, a->base->nnames);
+	if (ret != ZG_EOK) {
+		return ret;
+	}
 	if (a->z->nnames == 0) {
 		if (a->errmsg != NULL && a->errlen > 0) {
 			snprintf(a->errmsg, a->errlen, "the diff removes every record of the zone");
@@ -450,6 +489,15 @@ static zg_err_t apply(apply_t *a)
 	}
 	zg_model_shrink(a->z, &a->caps);
 	mark(a);
+	if (!a->remark) { /* the memo's map may follow the runs (memo.c) */
+		a->z->base_id = a->base->id;
+		a->z->runs = a->runs;
+		a->z->nruns = (uint32_t)a->nruns;
+		a->z->regrouped = a->regrouped;
+		a->z->nregrouped = (uint32_t)a->nregrouped;
+		a->runs = NULL;
+		a->regrouped = NULL;
+	}
 	return ZG_EOK;
 }
 
@@ -474,6 +522,8 @@ zg_err_t zg_zone_apply_diff(const zg_zone_t *base, zg_diff_t *diff, zg_zone_t **
 	}
 	zg_pages_resize(a.run, 0);
 	free(a.changed);
+	free(a.runs);
+	free(a.regrouped);
 	if (ret != ZG_EOK) {
 		zg_zone_free(a.z);
 		return ret;

@@ -381,6 +381,7 @@ zg_err_t zg_zone_load_threads(const char *path, const char *origin, unsigned thr
 		zg_zone_free(z);
 		return ret;
 	}
+	z->id = zg_zone_new_id();
 	*zone = z;
 	return ZG_EOK;
 }
@@ -391,11 +392,19 @@ zg_err_t zg_zone_load(const char *path, const char *origin, zg_zone_t **zone, ch
 	return zg_zone_load_threads(path, origin, 0, zone, errmsg, errlen);
 }
 
+uint64_t zg_zone_new_id(void)
+{
+	static _Atomic uint64_t last;
+	return atomic_fetch_add_explicit(&last, 1, memory_order_relaxed) + 1;
+}
+
 void zg_zone_free(zg_zone_t *zone)
 {
 	if (zone == NULL) {
 		return;
 	}
+	free(zone->runs);
+	free(zone->regrouped);
 	zg_arena_free(zone->arena);
 	for (uint32_t i = 0; i < zone->nshared; i++) {
 		zg_arena_free(zone->shared[i]);

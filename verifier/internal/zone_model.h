@@ -48,7 +48,21 @@ typedef struct {
 	uint16_t flags;       /* ZG_NAME_*; 16 bytes a name, a TLD has millions */
 } zg_name_t;
 
+/* Names zg_zone_apply_diff() copied from its base as they were: names [name, name + count)
+ * here are base's [base_name, ...), their RRSIGs [sig, sig + nsigs) base's [base_sig, ...). */
+typedef struct {
+	uint32_t base_name, name, count;
+	uint32_t base_sig, sig, nsigs;
+} zg_copy_run_t;
+
+/* A name zg_zone_apply_diff() regrouped (name here, base_name in base; ZG_NONE: new) or a name
+ * of base it removed (name ZG_NONE), in canonical order. */
+typedef struct {
+	uint32_t name, base_name;
+} zg_regrouped_t;
+
 struct zg_zone {
+	uint64_t id; /* unique in this process (zg_zone_new_id()) */
 	zg_arena_t *arena;
 	const char *path;
 	uint8_t origin[256];
@@ -65,7 +79,17 @@ struct zg_zone {
 	/* zg_zone_apply_diff(): arenas of the base versions whose records this zone shares */
 	zg_arena_t **shared;
 	uint32_t nshared;
+	/* zg_zone_apply_diff() with no cut or DNAME come or gone (every other name's flags as in
+	 * base): base's id, and what it kept and changed, for the memo's map (memo.c); 0: none */
+	uint64_t base_id;
+	zg_copy_run_t *runs;
+	uint32_t nruns;
+	zg_regrouped_t *regrouped;
+	uint32_t nregrouped;
 };
+
+/*! \brief A new zone's id: never 0, never one given before in this process. */
+uint64_t zg_zone_new_id(void);
 
 /* One parsed record before grouping (zone_load.c -> zone_model.c). */
 typedef struct {

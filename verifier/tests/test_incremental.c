@@ -260,6 +260,33 @@ static void assert_model_fresh(const zg_zone_t *z)
 	zg_zone_free(r);
 }
 
+/* The memo's map of a version made by a diff, taken from the runs apply_diff() copied, reuses
+ * exactly what the map made by walking both versions' names reuses (memo.c). */
+static unsigned walks_compared;
+
+static void assert_walk_same(zg_zone_t *next, const zg_zone_t *base, const zg_memo_t *memo,
+                             const zg_memo_t *by_runs, const char *report)
+{
+	if (next->base_id == 0) {
+		return; /* a cut came or went: there are no runs */
+	}
+	walks_compared++;
+	uint64_t id = next->base_id;
+	next->base_id = 0;
+	zg_memo_t *walked = zg_memo_new();
+	char *text = run(next, base, memo, walked);
+	next->base_id = id;
+	assert_string_equal(text, report);
+	zg_memo_stats_t a = zg_memo_stats(by_runs), b = zg_memo_stats(walked);
+	assert_int_equal(a.sigs_reused, b.sigs_reused);
+	assert_int_equal(a.sigs_verified, b.sigs_verified);
+	assert_int_equal(a.hashes_reused, b.hashes_reused);
+	assert_int_equal(a.hashes_computed, b.hashes_computed);
+	assert_int_equal(a.denial_reused, b.denial_reused);
+	free(text);
+	zg_memo_free(walked);
+}
+
 /* A chain of versions, each made by a random diff from the previous: incremental == full. */
 static void random_chain(const char *fixture, uint64_t seed, uint64_t *denial_total)
 {
@@ -292,6 +319,7 @@ static void random_chain(const char *fixture, uint64_t seed, uint64_t *denial_to
 			fail_msg("%s round %u: incremental differs from full\n--- full\n%s--- incremental\n%s",
 			         fixture, round, full, inc);
 		}
+		assert_walk_same(next, base, memo, memo2, inc);
 			reused += zg_memo_stats(memo2).sigs_reused;
 		denial_reused += zg_memo_stats(memo2).denial_reused;
 		free(full);
@@ -303,6 +331,7 @@ static void random_chain(const char *fixture, uint64_t seed, uint64_t *denial_to
 		memo = memo2;
 	}
 	assert_true(reused > 0); /* the memo was used, not just allocated */
+	assert_true(walks_compared > 0); /* and the map from the runs along with it */
 	*denial_total += denial_reused;
 	zg_memo_free(memo);
 	zg_zone_free(base);
