@@ -258,13 +258,36 @@ static void delta_counts(const zg_zone_t *prev, const zg_zone_t *cur, uint64_t *
 	}
 }
 
+/* The same counts for cur made by zg_zone_apply_diff() from prev with no cut come or gone:
+ * only the names it regrouped, added or removed can have changed. */
+static void delta_regrouped(const zg_zone_t *prev, const zg_zone_t *cur, uint64_t *nprev,
+                            uint64_t *removed, uint64_t *added)
+{
+	*nprev = *removed = *added = 0;
+	for (uint32_t i = 0; i < prev->nnames; i++) {
+		*nprev += (prev->names[i].flags & ZG_NAME_CUT) != 0;
+	}
+	for (uint32_t g = 0; g < cur->nregrouped; g++) {
+		const zg_regrouped_t *x = &cur->regrouped[g];
+		bool pc = x->base_name != ZG_NONE && (prev->names[x->base_name].flags & ZG_NAME_CUT);
+		bool cc = x->name != ZG_NONE && (cur->names[x->name].flags & ZG_NAME_CUT);
+		*removed += pc && !cc;
+		*added += cc && !pc;
+	}
+}
+
 static void check_delta(zg_vctx_t *ctx)
 {
-	if (ctx->opts->prev == NULL) {
+	const zg_zone_t *prev = ctx->opts->prev, *z = ctx->zone;
+	if (prev == NULL) {
 		return;
 	}
 	uint64_t nprev, removed, added;
-	delta_counts(ctx->opts->prev, ctx->zone, &nprev, &removed, &added);
+	if (z->base_id != 0 && z->base_id == prev->id) {
+		delta_regrouped(prev, z, &nprev, &removed, &added);
+	} else {
+		delta_counts(prev, z, &nprev, &removed, &added);
+	}
 	double base = nprev ? (double)nprev : 1.0;
 	if ((double)removed / base > ctx->policy.delta_max_removed) {
 		zg_emit(ctx, ZG_F_ZONE_DELTA, ctx->zone->apex, 0, NULL,
