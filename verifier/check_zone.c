@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <libknot/descriptor.h>
+#include "verifier/internal/memo.h"
+#include "verifier/internal/ns_targets.h"
 #include "verifier/internal/vctx.h"
 #include "verifier/name.h"
 
@@ -31,117 +33,13 @@ static void check_apex(zg_vctx_t *ctx)
 	}
 }
 
-/* In-zone targets of the NS RRs, as a set of wire names (open addressing): an address record
- * below a cut is glue only if some NS names it (out-of-zone targets, most of a TLD's, cannot
- * name glue). NS RDATA is canonical (lowercased, RFC 4034 6.2), like owners, so bytes compare. */
-typedef struct {
-	uint64_t hash;       /* of the name: most probes miss on it without reading the name */
-	const uint8_t *name; /* NULL: empty */
-} slot_t;
-
-typedef struct {
-	slot_t *slot;
-	size_t mask; /* slots - 1, a power of two minus one; no slots: no targets */
-} targets_t;
-
-static uint64_t name_hash(const uint8_t *name, size_t len)
-{
-	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
-	for (size_t i = 0; i < len; i++) {
-		h = (h ^ name[i]) * 0x100000001b3ull;
-	}
-	return h;
-}
-
-/* The slot holding name (hash h), or the empty slot where it would go. */
-static slot_t *targets_find(const targets_t *t, const uint8_t *name, uint64_t h)
-{
-	size_t i = h & t->mask;
-	for (; t->slot[i].name != NULL; i = (i + 1) & t->mask) {
-		const slot_t *s = &t->slot[i];
-		if (s->hash == h && zg_dname_equal(s->name, name)) {
-			break;
-		}
-	}
-	return &t->slot[i];
-}
-
-static bool targets_has(const targets_t *t, const uint8_t *name)
-{
-	if (t->slot == NULL) {
-		return false;
-	}
-	size_t len = zg_dname_len(name, ZG_DNAME_MAXLEN);
-	return targets_find(t, name, name_hash(name, len))->name != NULL;
-}
-
-static void targets_put(targets_t *t, const slot_t *e)
-{
-	*targets_find(t, e->name, e->hash) = *e;
-}
-
-/* Is the wire name (len bytes) at or under the origin (olen bytes)? */
-static bool in_zone(const uint8_t *name, size_t len, const uint8_t *origin, size_t olen)
-{
-	while (len > olen) {
-		len -= 1u + *name;
-		name += 1u + *name;
-	}
-	return len == olen && memcmp(name, origin, olen) == 0;
-}
-
-#define SEEN_SLOTS 64 /* NS RDATA the loader stored once for many delegations, by address */
-
-/* false on ENOMEM */
-static bool ns_targets(const zg_zone_t *z, targets_t *t)
-{
-	slot_t *in = NULL; /* in-zone targets, hashed while their bytes are at hand */
-	size_t n = 0, cap = 0, olen = zg_dname_len(z->origin, ZG_DNAME_MAXLEN);
-	const uint8_t *seen[SEEN_SLOTS] = { NULL }; /* out-of-zone targets met already */
-	*t = (targets_t){ 0 };
-	for (uint32_t i = 0; i < z->nrrsets; i++) {
-		const zg_rrset_t *s = &z->rrsets[i];
-		for (uint32_t k = 0; s->type == KNOT_RRTYPE_NS && k < s->rr_count; k++) {
-			const uint8_t *target = z->rrs[s->rr_first + k].rdata;
-			size_t slot = (((uintptr_t)target >> 3) ^ ((uintptr_t)target >> 11)) % SEEN_SLOTS;
-			if (seen[slot] == target) {
-				continue;
-			}
-			size_t len = zg_dname_len(target, ZG_DNAME_MAXLEN);
-			if (!in_zone(target, len, z->origin, olen)) {
-				seen[slot] = target;
-			} else {
-				if (zg_array_reserve(&in, &cap, n, sizeof(*in), 256) != ZG_EOK) {
-					free(in);
-					return false;
-				}
-				in[n++] = (slot_t){ .hash = name_hash(target, len), .name = target };
-			}
-		}
-	}
-	size_t slots = 16;
-	while (n > 0 && slots < 2 * n) {
-		slots *= 2;
-	}
-	if (n > 0 && (t->slot = calloc(slots, sizeof(*t->slot))) == NULL) {
-		free(in);
-		return false;
-	}
-	t->mask = slots - 1;
-	for (size_t i = 0; i < n; i++) {
-		targets_put(t, &in[i]);
-	}
-	free(in);
-	return true;
-}
-
 static bool allowed_at_cut(uint16_t type)
 {
 	return type == KNOT_RRTYPE_NS || type == KNOT_RRTYPE_DS || type == KNOT_RRTYPE_NSEC;
 }
 
 /* Data at a cut other than NS, DS, NSEC, and below one other than glue, is not served. */
-static void check_occluded(zg_vctx_t *ctx, uint32_t i, const targets_t *targets)
+static void check_occluded(zg_vctx_t *ctx, uint32_t i, const zg_targets_t *targets)
 {
 	const zg_zone_t *z = ctx->zone;
 	const zg_name_t *nm = &z->names[i];
@@ -150,7 +48,7 @@ static void check_occluded(zg_vctx_t *ctx, uint32_t i, const targets_t *targets)
 		const zg_rrset_t *s = &z->rrsets[nm->rrset_first + k];
 		bool addr = s->type == KNOT_RRTYPE_A || s->type == KNOT_RRTYPE_AAAA;
 		if (s->rr_count == 0 || (nm->flags & ZG_NAME_CUT && allowed_at_cut(s->type)) ||
-		    (nm->flags & ZG_NAME_OCCLUDED && addr && targets_has(targets, nm->owner))) {
+		    (nm->flags & ZG_NAME_OCCLUDED && addr && zg_targets_has(targets, nm->owner))) {
 			continue;
 		}
 		zg_emit(ctx, ZG_F_ZONE_OCCLUDED, i, s->type, NULL,
@@ -181,13 +79,28 @@ static void check_cname(zg_vctx_t *ctx, uint32_t i, const zg_rrset_t *c)
 	}
 }
 
+/* The NS targets: those of the base version updated by the diff when this version was made
+ * from it and the memo holds them, else read from every NS RR. */
+static zg_err_t ns_targets(zg_vctx_t *ctx, zg_targets_t *t)
+{
+	const zg_zone_t *z = ctx->zone, *base = ctx->opts->memo_base;
+	const zg_memo_t *in = ctx->memo_in;
+	if (in != NULL && in->has_targets && z->base_id != 0 && z->base_id == base->id) {
+		zg_err_t ret = zg_targets_derive(&in->targets, base, z, t);
+		if (ret != ZG_EINVAL) {
+			return ret;
+		}
+	}
+	return zg_targets_build(z, t);
+}
+
 /* One pass over the names: out-of-zone names, TTL mismatches, CNAMEs, occluded data (each
  * id's findings in name order, as in a pass of its own). */
 static void check_names(zg_vctx_t *ctx)
 {
 	const zg_zone_t *z = ctx->zone;
-	targets_t targets;
-	if (!ns_targets(z, &targets)) {
+	zg_targets_t targets;
+	if (ns_targets(ctx, &targets) != ZG_EOK) {
 		ctx->fatal = ZG_ENOMEM; /* without the targets glue would look occluded: stop */
 		return;
 	}
@@ -213,7 +126,13 @@ static void check_names(zg_vctx_t *ctx)
 			check_cname(ctx, i, cname);
 		}
 	}
-	free(targets.slot);
+	if (ctx->memo_out != NULL) { /* for the next version's run */
+		zg_targets_free(&ctx->memo_out->targets);
+		ctx->memo_out->targets = targets;
+		ctx->memo_out->has_targets = true;
+	} else {
+		zg_targets_free(&targets);
+	}
 }
 
 static void check_serial(zg_vctx_t *ctx)

@@ -22,6 +22,7 @@ static void memo_clear(zg_memo_t *m)
 	free(m->sig_key);
 	zg_memo_hashes_unref(m->hashes);
 	zg_memo_denial_unref(m->denial);
+	zg_targets_free(&m->targets);
 	memset(m, 0, sizeof(*m));
 }
 

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include "verifier/finding.h"
 #include "verifier/incremental.h"
+#include "verifier/internal/ns_targets.h"
 #include "verifier/report.h"
 
 /* NSEC3 hashes by name index; shared by the memos of versions with the same names. */
@@ -42,6 +43,8 @@ struct zg_memo {
 	zg_memo_hashes_t *hashes;
 	zg_memo_denial_t *denial; /* NULL: not recorded */
 	zg_counts_t denial_counts; /* the NSEC/NSEC3 checks' counters (nsec, nsec3...) */
+	zg_targets_t targets;     /* in-bailiwick NS targets (check_zone.c) */
+	bool has_targets;
 	zg_memo_stats_t stats;
 };
 
