@@ -2,7 +2,7 @@
  * verified version sees it: verify OLD fully once, then ROUNDS times make NEW from OLD and the
  * diff between them (zg_zone_apply_diff) and verify it with OLD's memo. Prints one line per
  * round and the median; asserts nothing (verifier/bench/incremental runs it).
- *   replay OLD NEW THREADS ROUNDS */
+ *   replay OLD NEW THREADS ROUNDS NOW   (NOW: the evaluation time, UNIX seconds) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -56,12 +56,13 @@ static int round_once(const zg_zone_t *old, const zg_zone_t *new_zone, const zg_
 
 int main(int argc, char **argv)
 {
-	if (argc != 5) {
-		fprintf(stderr, "usage: replay OLD NEW THREADS ROUNDS\n");
+	if (argc != 6) {
+		fprintf(stderr, "usage: replay OLD NEW THREADS ROUNDS NOW\n");
 		return 2;
 	}
 	unsigned threads = (unsigned)strtoul(argv[3], NULL, 10);
-	int rounds = atoi(argv[4]);
+	int rounds = (int)strtol(argv[4], NULL, 10);
+	uint64_t now = strtoull(argv[5], NULL, 10);
 	zg_zone_t *old = NULL, *new_zone = NULL;
 	char msg[ZG_ERRMSG_LEN];
 	if (zg_zone_load_threads(argv[1], NULL, threads, &old, msg, sizeof(msg)) != ZG_EOK ||
@@ -70,7 +71,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	zg_memo_t *memo = zg_memo_new();
-	zg_verify_opts_t base = { .now = time(NULL), .threads = threads };
+	zg_verify_opts_t base = { .now = now, .threads = threads };
 	zg_verify_opts_t full = base;
 	full.memo_out = memo;
 	zg_report_t *rep = NULL;
