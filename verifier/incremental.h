@@ -2,12 +2,16 @@
  * zg_verify() re-check only what a diff touched.
  *
  * A run of zg_verify() with opts->memo_out set records its pure results: the verdict of every
- * signature (which published key verified it, or bogus) and the NSEC3 hash of every name. A later
- * run over another version with opts->memo_in / opts->memo_base reuses a verdict only where the
- * signature, its RRset's data and owner, and the DNSKEY set are byte-identical to the base, and a
- * hash only where the name and the NSEC3 parameters are, and the NSEC/NSEC3 checks' findings and
- * counts whole only where nothing those checks read differs (memo_denial.c). Everything else is
- * checked again, so the findings are those of a full run by construction. */
+ * signature (which published key verified it, or bogus), the NSEC3 hash of every name and the
+ * in-bailiwick NS targets (which make glue). A later run over another version with
+ * opts->memo_in / opts->memo_base reuses a verdict only where the signature, its RRset's data
+ * and owner, and the DNSKEY set are byte-identical to the base, and a hash only where the name
+ * and the NSEC3 parameters are, and the NSEC/NSEC3 checks' findings and counts whole only where
+ * nothing those checks read differs (memo_denial.c). Everything else is checked again, so the
+ * findings are those of a full run by construction. A version made by
+ * zg_zone_apply_diff() remembers the runs of names it copied from its base and the names it
+ * regrouped: the run maps names and signatures to the base's, updates the NS targets and counts
+ * zone.delta from those alone, instead of walking both versions. */
 #pragma once
 
 #include <stdbool.h>
