@@ -151,15 +151,20 @@ void zg_dname_key_prefix(const uint8_t *name, uint64_t out[2])
 #undef PUT
 }
 
+bool zg_dname_under_len(const uint8_t *name, size_t len, const uint8_t *parent, size_t plen)
+{
+	while (len > plen) { /* the same bytes at the end, from a label boundary on */
+		len -= 1u + *name;
+		name += 1u + *name;
+	}
+	return len == plen && memcmp(name, parent, plen) == 0;
+}
+
 bool zg_dname_under(const uint8_t *name, const uint8_t *parent)
 {
 	size_t bn = zg_dname_len(name, ZG_DNAME_MAXLEN), bp = zg_dname_len(parent, ZG_DNAME_MAXLEN);
-	if (bn > 0 && bp > 0) { /* the same bytes at the end, from a label boundary on */
-		while (bn > bp) {
-			bn -= 1u + *name;
-			name += 1u + *name;
-		}
-		return bn == bp && memcmp(name, parent, bp) == 0;
+	if (bn > 0 && bp > 0) {
+		return zg_dname_under_len(name, bn, parent, bp);
 	}
 	unsigned ln = zg_dname_labels(name);
 	unsigned lp = zg_dname_labels(parent);

@@ -35,6 +35,9 @@ size_t zg_dname_sort_key(const uint8_t *name, uint8_t out[ZG_DNAME_KEYLEN]);
 void zg_dname_key_prefix(const uint8_t *name, uint64_t out[2]);
 /*! \brief True if name equals parent or lies below it. */
 bool zg_dname_under(const uint8_t *name, const uint8_t *parent);
+/*! \brief zg_dname_under() of well-formed lowercased names whose lengths (zg_dname_len) are
+ *         known: no length taken again. */
+bool zg_dname_under_len(const uint8_t *name, size_t len, const uint8_t *parent, size_t plen);
 /*! \brief True if the first label is "*". */
 bool zg_dname_is_wildcard(const uint8_t *name);
 /*! \brief The name with its first n labels removed. */

@@ -89,16 +89,6 @@ static bool count(zg_targets_t *t, const zg_target_t *e, int delta)
 	return true;
 }
 
-/* Is the wire name (len bytes) at or under the origin (olen bytes)? */
-static bool in_zone(const uint8_t *name, size_t len, const uint8_t *origin, size_t olen)
-{
-	while (len > olen) {
-		len -= 1u + *name;
-		name += 1u + *name;
-	}
-	return len == olen && memcmp(name, origin, olen) == 0;
-}
-
 typedef struct {
 	zg_target_t *v; /* hashed while their bytes are at hand */
 	size_t n, cap;
@@ -116,7 +106,7 @@ static zg_err_t collect(const zg_zone_t *z, const zg_rrset_t *s, size_t olen,
 			continue;
 		}
 		size_t len = zg_dname_len(target, ZG_DNAME_MAXLEN);
-		if (!in_zone(target, len, z->origin, olen)) {
+		if (!zg_dname_under_len(target, len, z->origin, olen)) {
 			seen[slot] = target;
 			continue;
 		}

@@ -54,17 +54,6 @@ static bool authoritative(uint32_t name_flags, uint16_t type)
 	return true;
 }
 
-/* zg_dname_under() for a name and a parent whose lengths are known (wire names are compared by
- * their bytes from a label boundary on). */
-static bool under_len(const uint8_t *name, size_t len, const uint8_t *parent, size_t plen)
-{
-	while (len > plen) {
-		len -= 1u + *name;
-		name += 1u + *name;
-	}
-	return len == plen && memcmp(name, parent, plen) == 0;
-}
-
 /* Walk names in canonical order: descendants follow their ancestor, so one "current cut"
  * suffices to mark everything below a delegation or a DNAME as occluded. Each owner's length
  * is taken once; the origin's and the cut's are kept. */
@@ -76,11 +65,11 @@ static void mark_names(zg_zone_t *z)
 	for (uint32_t i = 0; i < z->nnames; i++) {
 		zg_name_t *nm = &z->names[i];
 		size_t len = zg_dname_len(nm->owner, ZG_DNAME_MAXLEN);
-		if (olen == 0 || !under_len(nm->owner, len, z->origin, olen)) {
+		if (olen == 0 || !zg_dname_under_len(nm->owner, len, z->origin, olen)) {
 			nm->flags |= ZG_NAME_OUTSIDE;
 			continue;
 		}
-		if (cut != NULL && under_len(nm->owner, len, cut, cutlen)) {
+		if (cut != NULL && zg_dname_under_len(nm->owner, len, cut, cutlen)) {
 			nm->flags |= ZG_NAME_OCCLUDED;
 			continue;
 		}
