@@ -140,11 +140,6 @@ zg_err_t zg_model_add_name(zg_zone_t *z, const zg_raw_rr_t *r, size_t n)
 	return ZG_EOK;
 }
 
-bool zg_owner_same(const uint8_t *a, const uint8_t *b)
-{
-	return zg_dname_equal(a, b);
-}
-
 /* The model of sorted raw records. */
 static zg_err_t build_runs(zg_zone_t *z, const zg_raw_rr_t *raw, size_t n)
 {
@@ -157,7 +152,7 @@ static zg_err_t build_runs(zg_zone_t *z, const zg_raw_rr_t *raw, size_t n)
 	zg_err_t ret = ZG_EOK;
 	while (i < n && ret == ZG_EOK) {
 		size_t j = i + 1;
-		while (j < n && zg_owner_same(raw[j].owner, raw[i].owner)) {
+		while (j < n && zg_dname_equal(raw[j].owner, raw[i].owner)) {
 			j++;
 		}
 		ret = zg_model_add_name(z, &raw[i], j - i);

@@ -8,7 +8,7 @@
 static int seam_cmp(const zg_zone_t *z, const zg_zone_t *p)
 {
 	const uint8_t *a = z->names[z->nnames - 1].owner, *b = p->names[0].owner;
-	return zg_owner_same(a, b) ? 0 : zg_dname_cmp(a, b);
+	return zg_dname_equal(a, b) ? 0 : zg_dname_cmp(a, b);
 }
 
 /* p follows z in canonical order: append its arrays, then release them. */

@@ -211,7 +211,7 @@ static zg_err_t append_run(zg_zone_t *z, zg_caps_t *c, const zg_zone_t *p, uint3
                            uint32_t to)
 {
 	zg_err_t ret = ZG_EOK;
-	if (z->nnames > 0 && zg_owner_same(z->names[z->nnames - 1].owner, p->names[from].owner)) {
+	if (z->nnames > 0 && zg_dname_equal(z->names[z->nnames - 1].owner, p->names[from].owner)) {
 		ret = zg_model_merge_last(z, c, p, from++);
 	}
 	if (ret != ZG_EOK || from >= to) {

@@ -81,8 +81,6 @@ zg_err_t zg_model_merge_last(zg_zone_t *z, zg_caps_t *c, const zg_zone_t *p, uin
 void zg_model_copy(zg_zone_t *z, const zg_zone_t *p, uint32_t from, uint32_t to);
 /*! \brief Append one record to a zg_pages_resize() array. */
 zg_err_t zg_raw_push(zg_raw_rr_t **arr, size_t *n, size_t *cap, const zg_raw_rr_t *r);
-/*! \brief Two lowercased wire names are the same. */
-bool zg_owner_same(const uint8_t *a, const uint8_t *b);
 
 /*! \brief Apex, cuts, occlusion, authoritative RRsets, SOA count (zone_model.c). */
 void zg_zone_mark(zg_zone_t *z);
