@@ -85,7 +85,7 @@ static zg_err_t ns_targets(zg_vctx_t *ctx, zg_targets_t *t)
 {
 	const zg_zone_t *z = ctx->zone, *base = ctx->opts->memo_base;
 	const zg_memo_t *in = ctx->memo_in;
-	if (in != NULL && in->has_targets && z->base_id != 0 && z->base_id == base->id) {
+	if (in != NULL && in->has_targets && zg_zone_made_from(z, base)) {
 		zg_err_t ret = zg_targets_derive(&in->targets, base, z, t);
 		if (ret != ZG_EINVAL) {
 			return ret;
@@ -202,7 +202,7 @@ static void check_delta(zg_vctx_t *ctx)
 		return;
 	}
 	uint64_t nprev, removed, added;
-	if (z->base_id != 0 && z->base_id == prev->id) {
+	if (zg_zone_made_from(z, prev)) {
 		delta_regrouped(prev, z, &nprev, &removed, &added);
 	} else {
 		delta_counts(prev, z, &nprev, &removed, &added);

@@ -251,7 +251,7 @@ static zg_err_t build_map(zg_vctx_t *ctx, const zg_zone_t *base, bool sigs)
 	}
 	memset(ctx->name_from, 0xff, (size_t)z->nnames * sizeof(uint32_t));
 	memset(ctx->sig_from, 0xff, (size_t)z->nsigs * sizeof(uint32_t));
-	if (z->base_id != 0 && z->base_id == base->id) {
+	if (zg_zone_made_from(z, base)) {
 		map_runs(ctx, base, sigs);
 		return ZG_EOK;
 	}

@@ -192,8 +192,6 @@ typedef struct {
 	uint32_t next;          /* next name of base not yet copied */
 	zg_raw_rr_t *run;       /* one changed owner's records */
 	size_t nrun, caprun;
-	uint32_t *changed;      /* indices in z of the names regrouped */
-	size_t nchanged, capchanged;
 	zg_copy_run_t *runs;    /* what was copied as it was, and regrouped (zone_model.h) */
 	size_t nruns, capruns;
 	zg_regrouped_t *regrouped;
@@ -354,15 +352,6 @@ static zg_err_t note_regrouped(apply_t *a, uint32_t name, uint32_t base_name)
 	return ZG_EOK;
 }
 
-static zg_err_t note_changed(apply_t *a, uint32_t at)
-{
-	if (zg_array_reserve(&a->changed, &a->capchanged, a->nchanged, sizeof(*a->changed), 64)) {
-		return ZG_ENOMEM;
-	}
-	a->changed[a->nchanged++] = at;
-	return ZG_EOK;
-}
-
 /* One changed owner: base's names before it copied as they are, then its records regrouped. */
 static zg_err_t apply_owner(apply_t *a)
 {
@@ -392,9 +381,9 @@ static zg_err_t apply_owner(apply_t *a)
 	if (ret == ZG_EOK) {
 		a->soa += soa_rrs(a->z, at);
 		a->remark |= cuts(a->base, was) != cuts(a->z, at) && below;
-		ret = note_changed(a, at);
+		ret = note_regrouped(a, at, was);
 	}
-	return ret == ZG_EOK ? note_regrouped(a, at, was) : ret;
+	return ret;
 }
 
 /* Apex, cuts and occlusion: for the regrouped names only, unless a cut came or went. */
@@ -403,8 +392,10 @@ static void mark(apply_t *a)
 	zg_zone_t *z = a->z;
 	z->soa_count = (uint32_t)a->soa;
 	if (!a->remark) {
-		for (size_t k = 0; k < a->nchanged; k++) {
-			zg_zone_mark_name(z, a->changed[k]);
+		for (size_t k = 0; k < a->nregrouped; k++) {
+			if (a->regrouped[k].name != ZG_NONE) {
+				zg_zone_mark_name(z, a->regrouped[k].name);
+			}
 		}
 		z->apex = zg_zone_find_name(z, z->origin);
 		return;
@@ -521,7 +512,6 @@ zg_err_t zg_zone_apply_diff(const zg_zone_t *base, zg_diff_t *diff, zg_zone_t **
 		ret = apply(&a);
 	}
 	zg_pages_resize(a.run, 0);
-	free(a.changed);
 	free(a.runs);
 	free(a.regrouped);
 	if (ret != ZG_EOK) {

@@ -398,6 +398,11 @@ uint64_t zg_zone_new_id(void)
 	return atomic_fetch_add_explicit(&last, 1, memory_order_relaxed) + 1;
 }
 
+bool zg_zone_made_from(const zg_zone_t *z, const zg_zone_t *base)
+{
+	return base != NULL && z->base_id != 0 && z->base_id == base->id;
+}
+
 void zg_zone_free(zg_zone_t *zone)
 {
 	if (zone == NULL) {

@@ -90,6 +90,8 @@ struct zg_zone {
 
 /*! \brief A new zone's id: never 0, never one given before in this process. */
 uint64_t zg_zone_new_id(void);
+/*! \brief z was made by zg_zone_apply_diff() from base (NULL: no) and holds its runs. */
+bool zg_zone_made_from(const zg_zone_t *z, const zg_zone_t *base);
 
 /* One parsed record before grouping (zone_load.c -> zone_model.c). */
 typedef struct {
