@@ -23,25 +23,29 @@ static bool dnssec_type(uint16_t type)
  * the apex (sig-signing-type, default TYPE65534) and transfer them with the signed zone. */
 #define BIND_SIGNING_TYPE 65534
 
-static bool signer_added(const zg_zone_t *z, const zg_rrset_t *s)
+static bool signer_added(const zg_zone_t *z, uint32_t name, const zg_rrset_t *s)
 {
-	return dnssec_type(s->type) || (s->type == BIND_SIGNING_TYPE && s->name == z->apex);
+	return dnssec_type(s->type) || (s->type == BIND_SIGNING_TYPE && name == z->apex);
 }
 
 /* Cursor over the data RRsets of a zone in canonical (name, type) order. */
 typedef struct {
 	const zg_zone_t *z;
 	uint32_t set;
+	uint32_t name; /* the name that holds rrsets[set] */
 } cursor_t;
 
 static const zg_rrset_t *cur_get(cursor_t *c)
 {
-	while (c->set < c->z->nrrsets) {
-		const zg_rrset_t *s = &c->z->rrsets[c->set];
-		if (s->rr_count > 0 && !signer_added(c->z, s)) {
+	const zg_zone_t *z = c->z;
+	for (; c->set < z->nrrsets; c->set++) {
+		while (c->set >= z->names[c->name].rrset_first + z->names[c->name].rrset_count) {
+			c->name++;
+		}
+		const zg_rrset_t *s = &z->rrsets[c->set];
+		if (s->rr_count > 0 && !signer_added(z, c->name, s)) {
 			return s;
 		}
-		c->set++;
 	}
 	return NULL;
 }
@@ -50,7 +54,7 @@ static const zg_rrset_t *cur_get(cursor_t *c)
 static bool same_rrset(const zg_zone_t *za, const zg_rrset_t *a, const zg_zone_t *zb,
                        const zg_rrset_t *b)
 {
-	if (a->rr_count != b->rr_count || a->ttl != b->ttl) {
+	if (a->rr_count != b->rr_count) { /* the TTLs are compared RR by RR */
 		return false;
 	}
 	for (uint32_t i = 0; i < a->rr_count; i++) {
@@ -80,7 +84,7 @@ static void report_diff(zg_vctx_t *ctx, const zg_zone_t *z, const zg_rrset_t *s,
 	if (knot_rrtype_to_string(s->type, tb, sizeof(tb)) < 0) {
 		snprintf(tb, sizeof(tb), "TYPE%u", s->type);
 	}
-	zg_emit_owner(ctx, ZG_F_ZONE_CONTENT_CHANGED, z->names[s->name].owner, s->type,
+	zg_emit_owner(ctx, ZG_F_ZONE_CONTENT_CHANGED, z->names[zg_rrset_name(z, s)].owner, s->type,
 	              "%s RRset %s", tb, what);
 }
 
@@ -97,7 +101,7 @@ void zg_check_content(zg_vctx_t *ctx)
 			break;
 		}
 		int c = sa == NULL ? 1 : sb == NULL ? -1 :
-		        zg_dname_cmp(ctx->zone->names[sa->name].owner, u->names[sb->name].owner);
+		        zg_dname_cmp(ctx->zone->names[a.name].owner, u->names[b.name].owner);
 		if (c == 0 && sa->type != sb->type) {
 			c = sa->type < sb->type ? -1 : 1;
 		}

@@ -35,8 +35,9 @@ static uint32_t dnskey_ttl(const zg_vctx_t *ctx)
 {
 	const zg_rrset_t *k = zg_zone_rrset(ctx->zone, ctx->zone->apex, KNOT_RRTYPE_DNSKEY);
 	const zg_rrset_t *pk = prev_dnskey(ctx);
-	uint32_t ttl = k ? k->ttl : 0;
-	return pk && pk->ttl > ttl ? pk->ttl : ttl;
+	uint32_t ttl = k ? zg_rrset_ttl(ctx->zone, k) : 0;
+	uint32_t pttl = pk ? zg_rrset_ttl(ctx->opts->prev, pk) : 0;
+	return pttl > ttl ? pttl : ttl;
 }
 
 /* The largest TTL of any record (RRSIGs included) of z. */
@@ -101,12 +102,13 @@ void zg_rollover_prepare(zg_vctx_t *ctx)
 
 void zg_rollover_unpublished(zg_vctx_t *ctx, const zg_rrset_t *s, const zg_key_t *key)
 {
+	uint32_t name = zg_rrset_name(ctx->zone, s);
 	char tb[32];
 	if (knot_rrtype_to_string(s->type, tb, sizeof(tb)) < 0) {
 		snprintf(tb, sizeof(tb), "TYPE%u", s->type);
 	}
 	if (!with_history(ctx)) {
-		zg_emit(ctx, ZG_F_ROLLOVER_UNPUBLISHED_SIGNER, s->name, s->type, key,
+		zg_emit(ctx, ZG_F_ROLLOVER_UNPUBLISHED_SIGNER, name, s->type, key,
 		        "%s RRset is signed only by key %u, which the previous version did not publish: "
 		        "resolvers still caching the old DNSKEY set cannot validate it", tb, key->tag);
 		return;
@@ -115,14 +117,14 @@ void zg_rollover_unpublished(zg_vctx_t *ctx, const zg_rrset_t *s, const zg_key_t
 	uint32_t ttl = dnskey_ttl(ctx), delay = ctx->policy.propagation_delay;
 	if (h == NULL || h->removed != 0 || h->first_published == 0 ||
 	    h->first_published > ctx->opts->now) {
-		zg_emit(ctx, ZG_F_ROLLOVER_UNPUBLISHED_SIGNER, s->name, s->type, key,
+		zg_emit(ctx, ZG_F_ROLLOVER_UNPUBLISHED_SIGNER, name, s->type, key,
 		        "%s RRset is signed only by key %u, which no served version publishes: "
 		        "resolvers caching the served DNSKEY set cannot validate it (publish it "
 		        "DNSKEY TTL %u s + propagation delay %u s before it signs)", tb, key->tag, ttl,
 		        delay);
 		return;
 	}
-	zg_emit(ctx, ZG_F_ROLLOVER_UNPUBLISHED_SIGNER, s->name, s->type, key,
+	zg_emit(ctx, ZG_F_ROLLOVER_UNPUBLISHED_SIGNER, name, s->type, key,
 	        "%s RRset is signed only by key %u, first published %llu s ago: resolvers may still "
 	        "cache a DNSKEY set without it for DNSKEY TTL %u s + propagation delay %u s", tb,
 	        key->tag, (unsigned long long)(ctx->opts->now - h->first_published), ttl, delay);

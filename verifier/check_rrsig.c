@@ -24,6 +24,7 @@ typedef enum { SIG_SKIPPED, SIG_VALID, SIG_BOGUS } sig_state_t;
 
 typedef struct {
 	const zg_rrset_t *set;
+	uint32_t name, ttl;  /* the set's name index and TTL */
 	const zg_rr_t *rr;   /* the RRSIG RR */
 	zg_rrsig_t sig;
 	zg_diag_t *diag;
@@ -54,19 +55,19 @@ static bool check_fields(zg_vctx_t *ctx, const sig_job_t *j)
 	char tb[32];
 	if (!zg_dname_equal(j->sig.signer, z->origin) && zg_dname_cmp(j->sig.signer, z->origin)) {
 		char sb[ZG_DNAME_STRLEN];
-		zg_emit(ctx, ZG_F_RRSIG_SIGNER, j->set->name, j->set->type, NULL,
+		zg_emit(ctx, ZG_F_RRSIG_SIGNER, j->name, j->set->type, NULL,
 		        "RRSIG %s (tag %u, line %u) names signer %s, not the apex",
 		        tstr(j->set->type, tb, sizeof(tb)), j->sig.keytag, j->rr->line,
 		        zg_dname_str(j->sig.signer, sb, sizeof(sb)));
 		return false;
 	}
 	if (*j->labels == UINT_MAX) {
-		const uint8_t *owner = z->names[j->set->name].owner;
+		const uint8_t *owner = z->names[j->name].owner;
 		*j->labels = zg_dname_labels(owner) - (zg_dname_is_wildcard(owner) ? 1u : 0u);
 	}
 	unsigned want = *j->labels;
 	if (j->sig.labels != want) {
-		zg_emit(ctx, ZG_F_RRSIG_LABELS, j->set->name, j->set->type, NULL,
+		zg_emit(ctx, ZG_F_RRSIG_LABELS, j->name, j->set->type, NULL,
 		        "RRSIG %s (tag %u, line %u) has labels %u, owner needs %u",
 		        tstr(j->set->type, tb, sizeof(tb)), j->sig.keytag, j->rr->line, j->sig.labels,
 		        want);
@@ -78,17 +79,17 @@ static bool check_fields(zg_vctx_t *ctx, const sig_job_t *j)
 static void check_ttls(zg_vctx_t *ctx, const sig_job_t *j)
 {
 	char tb[32];
-	if (j->sig.original_ttl != j->set->ttl) {
-		zg_emit(ctx, ZG_F_RRSIG_ORIGINAL_TTL, j->set->name, j->set->type, NULL,
+	if (j->sig.original_ttl != j->ttl) {
+		zg_emit(ctx, ZG_F_RRSIG_ORIGINAL_TTL, j->name, j->set->type, NULL,
 		        "RRSIG %s (tag %u, line %u) original TTL %u, RRset TTL %u",
 		        tstr(j->set->type, tb, sizeof(tb)), j->sig.keytag, j->rr->line,
-		        j->sig.original_ttl, j->set->ttl);
+		        j->sig.original_ttl, j->ttl);
 	}
-	if (j->rr->ttl != j->set->ttl) {
-		zg_emit(ctx, ZG_F_RRSIG_TTL, j->set->name, j->set->type, NULL,
+	if (j->rr->ttl != j->ttl) {
+		zg_emit(ctx, ZG_F_RRSIG_TTL, j->name, j->set->type, NULL,
 		        "RRSIG %s (tag %u, line %u) has TTL %u, RRset TTL %u",
 		        tstr(j->set->type, tb, sizeof(tb)), j->sig.keytag, j->rr->line, j->rr->ttl,
-		        j->set->ttl);
+		        j->ttl);
 	}
 }
 
@@ -99,23 +100,23 @@ static bool check_window(zg_vctx_t *ctx, const sig_job_t *j)
 	uint32_t now = ctx->now;
 	const zg_rrsig_t *s = &j->sig;
 	if (zg_serial_cmp(s->expiration, now) < 0) {
-		zg_emit(ctx, ZG_F_RRSIG_EXPIRED, j->set->name, j->set->type, NULL,
+		zg_emit(ctx, ZG_F_RRSIG_EXPIRED, j->name, j->set->type, NULL,
 		        "RRSIG %s (tag %u, line %u) expired %d s before the evaluation time",
 		        tstr(j->set->type, tb, sizeof(tb)), s->keytag, j->rr->line,
 		        -zg_serial_cmp(s->expiration, now));
 		return false;
 	}
 	if (zg_serial_cmp(s->inception, now + ctx->policy.clock_skew) > 0) {
-		zg_emit(ctx, ZG_F_RRSIG_NOT_YET_VALID, j->set->name, j->set->type, NULL,
+		zg_emit(ctx, ZG_F_RRSIG_NOT_YET_VALID, j->name, j->set->type, NULL,
 		        "RRSIG %s (tag %u, line %u) is valid only from %d s after the evaluation time",
 		        tstr(j->set->type, tb, sizeof(tb)), s->keytag, j->rr->line,
 		        zg_serial_cmp(s->inception, now));
 		return false;
 	}
 	uint32_t margin = ctx->policy.expires_soon;
-	margin = margin < j->set->ttl ? j->set->ttl : margin;
+	margin = margin < j->ttl ? j->ttl : margin;
 	if (zg_serial_cmp(s->expiration, now + margin) < 0) {
-		zg_emit(ctx, ZG_F_RRSIG_EXPIRES_SOON, j->set->name, j->set->type, NULL,
+		zg_emit(ctx, ZG_F_RRSIG_EXPIRES_SOON, j->name, j->set->type, NULL,
 		        "RRSIG %s (tag %u, line %u) expires in %d s (margin %u s)",
 		        tstr(j->set->type, tb, sizeof(tb)), s->keytag, j->rr->line,
 		        zg_serial_cmp(s->expiration, now), margin);
@@ -135,7 +136,7 @@ static void cross_check(zg_vctx_t *ctx, const sig_job_t *j, const zg_key_t *k, b
 	}
 	if ((ret == ZG_EOK && other) != valid) {
 		char tb[32];
-		zg_emit(ctx, ZG_F_CRYPTO_DISAGREEMENT, j->set->name, j->set->type, k,
+		zg_emit(ctx, ZG_F_CRYPTO_DISAGREEMENT, j->name, j->set->type, k,
 		        "RRSIG %s (line %u): OpenSSL says %s, %s says %s (%s)",
 		        tstr(j->set->type, tb, sizeof(tb)), j->rr->line, valid ? "valid" : "bogus",
 		        b->name, other ? "valid" : "bogus", zg_strerror(ret));
@@ -207,7 +208,7 @@ static zg_err_t build_data(zg_vctx_t *ctx, const sig_job_t *j)
 		const zg_rr_t *rr = &z->rrs[j->set->rr_first + i];
 		refs[i] = (zg_rdata_ref_t){ .rdata = rr->rdata, .rdlen = rr->rdlen };
 	}
-	zg_err_t ret = zg_rrsig_signed_data(&j->sig, z->names[j->set->name].owner, j->set->type,
+	zg_err_t ret = zg_rrsig_signed_data(&j->sig, z->names[j->name].owner, j->set->type,
 	                                    refs, n, &ctx->buf);
 	if (refs != refs_small) {
 		free(refs);
@@ -231,11 +232,11 @@ static void emit_bogus(zg_vctx_t *ctx, const sig_job_t *j, const zg_key_t *by)
 	char tb[32];
 	tstr(j->set->type, tb, sizeof(tb));
 	if (j->sig.siglen == 0) {
-		zg_emit(ctx, ZG_F_RRSIG_BOGUS, j->set->name, j->set->type, by,
+		zg_emit(ctx, ZG_F_RRSIG_BOGUS, j->name, j->set->type, by,
 		        "RRSIG %s (line %u) has an empty signature", tb, j->rr->line);
 		return;
 	}
-	zg_emit(ctx, ZG_F_RRSIG_BOGUS, j->set->name, j->set->type, by,
+	zg_emit(ctx, ZG_F_RRSIG_BOGUS, j->name, j->set->type, by,
 	        "RRSIG %s (line %u) does not verify with the published key %u (algorithm %u)", tb,
 	        j->rr->line, j->sig.keytag, j->sig.algorithm);
 }
@@ -300,10 +301,10 @@ static sig_state_t check_crypto(zg_vctx_t *ctx, sig_job_t *j, const memo_hit_t *
 		emit_bogus(ctx, j, by);
 	} else if ((by->flags & FLAG_REVOKE) && j->set->type != KNOT_RRTYPE_DNSKEY) {
 		char tb[32];
-		zg_emit(ctx, ZG_F_DNSKEY_REVOKED_SIGNER, j->set->name, j->set->type, by,
+		zg_emit(ctx, ZG_F_DNSKEY_REVOKED_SIGNER, j->name, j->set->type, by,
 		        "revoked key %u signs %s (RFC 5011 allows only the DNSKEY RRset)", by->tag,
 		        tstr(j->set->type, tb, sizeof(tb)));
-	} else if (in_force && j->set->name == ctx->zone->apex &&
+	} else if (in_force && j->name == ctx->zone->apex &&
 	           j->set->type == KNOT_RRTYPE_DNSKEY) {
 		by->signs_dnskey = true;
 	}
@@ -313,7 +314,7 @@ static sig_state_t check_crypto(zg_vctx_t *ctx, sig_job_t *j, const memo_hit_t *
 static sig_state_t check_one(zg_vctx_t *ctx, sig_job_t *j)
 {
 	if (zg_rrsig_parse(j->rr->rdata, j->rr->rdlen, &j->sig) != ZG_EOK) {
-		zg_emit(ctx, ZG_F_RRSIG_BOGUS, j->set->name, j->set->type, NULL,
+		zg_emit(ctx, ZG_F_RRSIG_BOGUS, j->name, j->set->type, NULL,
 		        "RRSIG at line %u is malformed", j->rr->line);
 		return SIG_BOGUS;
 	}
@@ -335,7 +336,7 @@ static sig_state_t check_one(zg_vctx_t *ctx, sig_job_t *j)
 			return SIG_SKIPPED;
 		}
 		char tb[32];
-		zg_emit(ctx, ZG_F_RRSIG_NO_KEY, j->set->name, j->set->type, NULL,
+		zg_emit(ctx, ZG_F_RRSIG_NO_KEY, j->name, j->set->type, NULL,
 		        "RRSIG %s (line %u) claims key %u, algorithm %u: no such published zone key",
 		        tstr(j->set->type, tb, sizeof(tb)), j->rr->line, j->sig.keytag,
 		        j->sig.algorithm);
@@ -344,7 +345,7 @@ static sig_state_t check_one(zg_vctx_t *ctx, sig_job_t *j)
 	return check_crypto(ctx, j, &m, in_force);
 }
 
-static void check_unexpected(zg_vctx_t *ctx, const zg_rrset_t *s)
+static void check_unexpected(zg_vctx_t *ctx, uint32_t name, const zg_rrset_t *s)
 {
 	if (s->sig_count == 0) {
 		return; /* a TLD's million delegation NS RRsets: nothing to say, nothing to format */
@@ -353,27 +354,29 @@ static void check_unexpected(zg_vctx_t *ctx, const zg_rrset_t *s)
 	tstr(s->type, tb, sizeof(tb));
 	for (uint32_t i = 0; i < s->sig_count; i++) {
 		const zg_rr_t *rr = &ctx->zone->sigs[s->sig_first + i];
-		zg_emit(ctx, ZG_F_RRSIG_UNEXPECTED, s->name, s->type, NULL,
+		zg_emit(ctx, ZG_F_RRSIG_UNEXPECTED, name, s->type, NULL,
 		        s->rr_count == 0 ? "RRSIG at line %u covers %s, absent at this name"
 		                         : "RRSIG at line %u over non-authoritative %s data",
 		        rr->line, tb);
 	}
 }
 
-static void check_set(zg_vctx_t *ctx, const zg_rrset_t *s, zg_diag_t *diag,
+static void check_set(zg_vctx_t *ctx, uint32_t name, const zg_rrset_t *s, zg_diag_t *diag,
                       const alg_set_t *algs)
 {
 	if (!(s->flags & ZG_RRSET_AUTH)) {
-		check_unexpected(ctx, s);
+		check_unexpected(ctx, name, s);
 		return;
 	}
 	alg_set_t seen = { { 0 } };
 	uint32_t valid = 0;
 	unsigned labels = UINT_MAX;
+	uint32_t ttl = zg_rrset_ttl(ctx->zone, s);
 	const zg_key_t *new_key = NULL; /* a valid signer that the previous version did not publish */
 	bool by_prev = false;
 	for (uint32_t i = 0; i < s->sig_count && ctx->fatal == ZG_EOK; i++) {
-		sig_job_t j = { .set = s, .rr = &ctx->zone->sigs[s->sig_first + i], .diag = diag,
+		sig_job_t j = { .set = s, .name = name, .ttl = ttl,
+		                .rr = &ctx->zone->sigs[s->sig_first + i], .diag = diag,
 		                .labels = &labels };
 		if (check_one(ctx, &j) == SIG_VALID) {
 			valid++;
@@ -387,7 +390,7 @@ static void check_set(zg_vctx_t *ctx, const zg_rrset_t *s, zg_diag_t *diag,
 		zg_rollover_unpublished(ctx, s, new_key);
 	}
 	if ((s->type == KNOT_RRTYPE_NSEC || s->type == KNOT_RRTYPE_NSEC3) && valid == 0) {
-		zg_emit(ctx, ZG_F_NSEC3_UNSIGNED, s->name, s->type, NULL,
+		zg_emit(ctx, ZG_F_NSEC3_UNSIGNED, name, s->type, NULL,
 		        "%s RRset has no valid RRSIG (%u present): denial of existence fails here",
 		        tstr(s->type, tb, sizeof(tb)), s->sig_count);
 		if (s->sig_count == 0) {
@@ -395,14 +398,14 @@ static void check_set(zg_vctx_t *ctx, const zg_rrset_t *s, zg_diag_t *diag,
 		}
 	}
 	if (s->sig_count == 0) {
-		zg_emit(ctx, ZG_F_RRSIG_MISSING, s->name, s->type, NULL,
+		zg_emit(ctx, ZG_F_RRSIG_MISSING, name, s->type, NULL,
 		        "authoritative %s RRset has no RRSIG", tstr(s->type, tb, sizeof(tb)));
 		return;
 	}
 	for (unsigned w = 0; w < 4; w++) {
 		for (uint64_t miss = algs->w[w] & ~seen.w[w]; miss != 0; miss &= miss - 1) {
 			unsigned a = w * 64u + (unsigned)__builtin_ctzll(miss);
-			zg_emit(ctx, ZG_F_RRSIG_ALGORITHM_MISSING, s->name, s->type, NULL,
+			zg_emit(ctx, ZG_F_RRSIG_ALGORITHM_MISSING, name, s->type, NULL,
 			        "%s RRset has no RRSIG of algorithm %u, which the DNSKEY set has "
 			        "(RFC 4035 2.2)", tstr(s->type, tb, sizeof(tb)), a);
 		}
@@ -424,7 +427,15 @@ void zg_rrsig_range(zg_vctx_t *ctx, zg_diag_t *diag, uint32_t first, uint32_t la
 {
 	alg_set_t algs = { { 0 } };
 	key_algorithms(ctx, &algs);
+	const zg_zone_t *z = ctx->zone;
+	if (first >= last) {
+		return;
+	}
+	uint32_t name = zg_rrset_name(z, &z->rrsets[first]);
 	for (uint32_t i = first; i < last && ctx->fatal == ZG_EOK; i++) {
-		check_set(ctx, &ctx->zone->rrsets[i], diag, &algs);
+		while (i >= z->names[name].rrset_first + z->names[name].rrset_count) {
+			name++;
+		}
+		check_set(ctx, name, &z->rrsets[i], diag, &algs);
 	}
 }

@@ -91,8 +91,7 @@ static bool same_rr(const zg_raw_rr_t *a, const zg_raw_rr_t *b)
 static zg_err_t add_rrset(zg_zone_t *z, const zg_raw_rr_t *raw, size_t i, size_t j)
 {
 	zg_rrset_t *set = &z->rrsets[z->nrrsets++];
-	*set = (zg_rrset_t){ .name = z->nnames - 1, .type = raw[i].gtype, .rr_first = z->nrrs,
-	                     .sig_first = z->nsigs, .ttl = raw[i].ttl };
+	*set = (zg_rrset_t){ .type = raw[i].gtype, .rr_first = z->nrrs, .sig_first = z->nsigs };
 	z->names[z->nnames - 1].rrset_count++;
 	for (size_t k = i; k < j; k++) {
 		if (k > i && same_rr(&raw[k], &raw[k - 1])) {
@@ -106,11 +105,8 @@ static zg_err_t add_rrset(zg_zone_t *z, const zg_raw_rr_t *raw, size_t i, size_t
 			set->sig_count++;
 			continue;
 		}
-		if (set->rr_count > 0 && raw[k].ttl != set->ttl) {
+		if (set->rr_count > 0 && raw[k].ttl != z->rrs[set->rr_first].ttl) {
 			set->flags |= ZG_RRSET_TTL_MISMATCH;
-		}
-		if (set->rr_count == 0) {
-			set->ttl = raw[k].ttl;
 		}
 		z->rrs[z->nrrs++] = rr_of(&raw[k]);
 		set->rr_count++;

@@ -84,16 +84,17 @@ static int bytes_cmp(const uint8_t *a, uint16_t la, const uint8_t *b, uint16_t l
 	return c != 0 ? c : (la > lb) - (la < lb);
 }
 
-static zg_err_t add_rr(zg_diff_t *d, bool remove, const zg_zone_t *z, const zg_rrset_t *s,
+static zg_err_t add_rr(zg_diff_t *d, bool remove, const uint8_t *owner, const zg_rrset_t *s,
                        const zg_rr_t *rr, bool sig)
 {
-	return zg_diff_add(d, remove, z->names[s->name].owner, sig ? KNOT_RRTYPE_RRSIG : s->type,
+	return zg_diff_add(d, remove, owner, sig ? KNOT_RRTYPE_RRSIG : s->type,
 	                   rr->ttl, rr->rdata, rr->rdlen, rr->line);
 }
 
 /* Two sorted RR lists of one (owner, type): what a lacks is added, what b lacks removed. */
-static zg_err_t diff_rrs(zg_diff_t *d, const zg_zone_t *za, const zg_rrset_t *sa,
-                         const zg_zone_t *zb, const zg_rrset_t *sb, bool sig)
+static zg_err_t diff_rrs(zg_diff_t *d, const uint8_t *owner, const zg_zone_t *za,
+                         const zg_rrset_t *sa, const zg_zone_t *zb, const zg_rrset_t *sb,
+                         bool sig)
 {
 	const zg_rr_t *a = sa ? (sig ? &za->sigs[sa->sig_first] : &za->rrs[sa->rr_first]) : NULL;
 	const zg_rr_t *b = sb ? (sig ? &zb->sigs[sb->sig_first] : &zb->rrs[sb->rr_first]) : NULL;
@@ -105,12 +106,12 @@ static zg_err_t diff_rrs(zg_diff_t *d, const zg_zone_t *za, const zg_rrset_t *sa
 		int c = i == na ? 1 : j == nb ? -1 : bytes_cmp(a[i].rdata, a[i].rdlen, b[j].rdata,
 		                                               b[j].rdlen);
 		if (c < 0) {
-			ret = add_rr(d, true, za, sa, &a[i++], sig);
+			ret = add_rr(d, true, owner, sa, &a[i++], sig);
 		} else if (c > 0) {
-			ret = add_rr(d, false, zb, sb, &b[j++], sig);
+			ret = add_rr(d, false, owner, sb, &b[j++], sig);
 		} else if (a[i].ttl != b[j].ttl) {
-			ret = add_rr(d, true, za, sa, &a[i++], sig);
-			ret = ret == ZG_EOK ? add_rr(d, false, zb, sb, &b[j++], sig) : ret;
+			ret = add_rr(d, true, owner, sa, &a[i++], sig);
+			ret = ret == ZG_EOK ? add_rr(d, false, owner, sb, &b[j++], sig) : ret;
 		} else {
 			i++;
 			j++;
@@ -119,11 +120,11 @@ static zg_err_t diff_rrs(zg_diff_t *d, const zg_zone_t *za, const zg_rrset_t *sa
 	return ret;
 }
 
-static zg_err_t diff_sets(zg_diff_t *d, const zg_zone_t *za, const zg_rrset_t *sa,
-                          const zg_zone_t *zb, const zg_rrset_t *sb)
+static zg_err_t diff_sets(zg_diff_t *d, const uint8_t *owner, const zg_zone_t *za,
+                          const zg_rrset_t *sa, const zg_zone_t *zb, const zg_rrset_t *sb)
 {
-	zg_err_t ret = diff_rrs(d, za, sa, zb, sb, false);
-	return ret == ZG_EOK ? diff_rrs(d, za, sa, zb, sb, true) : ret;
+	zg_err_t ret = diff_rrs(d, owner, za, sa, zb, sb, false);
+	return ret == ZG_EOK ? diff_rrs(d, owner, za, sa, zb, sb, true) : ret;
 }
 
 /* The RRsets of one owner in a (ia, or ZG_NONE) and b (ib, or ZG_NONE), merged by type. */
@@ -134,15 +135,16 @@ static zg_err_t diff_name(zg_diff_t *d, const zg_zone_t *a, uint32_t ia, const z
 	uint32_t nb = ib == ZG_NONE ? 0 : b->names[ib].rrset_count;
 	const zg_rrset_t *sa = na ? &a->rrsets[a->names[ia].rrset_first] : NULL;
 	const zg_rrset_t *sb = nb ? &b->rrsets[b->names[ib].rrset_first] : NULL;
+	const uint8_t *owner = ia == ZG_NONE ? b->names[ib].owner : a->names[ia].owner;
 	uint32_t i = 0, j = 0;
 	zg_err_t ret = ZG_EOK;
 	while (ret == ZG_EOK && (i < na || j < nb)) {
 		if (j == nb || (i < na && sa[i].type < sb[j].type)) {
-			ret = diff_sets(d, a, &sa[i++], b, NULL);
+			ret = diff_sets(d, owner, a, &sa[i++], b, NULL);
 		} else if (i == na || sb[j].type < sa[i].type) {
-			ret = diff_sets(d, a, NULL, b, &sb[j++]);
+			ret = diff_sets(d, owner, a, NULL, b, &sb[j++]);
 		} else {
-			ret = diff_sets(d, a, &sa[i++], b, &sb[j++]);
+			ret = diff_sets(d, owner, a, &sa[i++], b, &sb[j++]);
 		}
 	}
 	return ret;
@@ -542,13 +544,15 @@ zg_err_t zg_zone_adopt_lines(zg_zone_t *zone, const zg_zone_t *from)
 		return ZG_EINVAL;
 	}
 	for (uint32_t i = 0; i < zone->nnames; i++) {
-		if (!zg_dname_equal(zone->names[i].owner, from->names[i].owner)) {
+		const zg_name_t *a = &zone->names[i], *b = &from->names[i];
+		if (!zg_dname_equal(a->owner, b->owner) || a->rrset_first != b->rrset_first ||
+		    a->rrset_count != b->rrset_count) {
 			return ZG_EINVAL;
 		}
 	}
 	for (uint32_t i = 0; i < zone->nrrsets; i++) {
 		const zg_rrset_t *a = &zone->rrsets[i], *b = &from->rrsets[i];
-		if (a->name != b->name || a->type != b->type || a->rr_first != b->rr_first ||
+		if (a->type != b->type || a->rr_first != b->rr_first ||
 		    a->rr_count != b->rr_count || a->sig_first != b->sig_first) {
 			return ZG_EINVAL;
 		}

@@ -42,7 +42,6 @@ void zg_model_copy(zg_zone_t *z, const zg_zone_t *p, uint32_t from, uint32_t to)
 	}
 	for (uint32_t i = sp.s0; i < sp.s1; i++) {
 		zg_rrset_t set = p->rrsets[i];
-		set.name = set.name - from + z->nnames;
 		set.rr_first = set.rr_first - sp.r0 + z->nrrs;
 		set.sig_first = set.sig_first - sp.g0 + z->nsigs;
 		z->rrsets[z->nrrsets + i - sp.s0] = set;

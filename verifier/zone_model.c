@@ -87,10 +87,13 @@ static void mark_names(zg_zone_t *z)
 			cutlen = len;
 		}
 	}
-	for (uint32_t i = 0; i < z->nrrsets; i++) {
-		zg_rrset_t *s = &z->rrsets[i];
-		if (s->rr_count > 0 && authoritative(z->names[s->name].flags, s->type)) {
-			s->flags |= ZG_RRSET_AUTH;
+	for (uint32_t n = 0; n < z->nnames; n++) {
+		const zg_name_t *nm = &z->names[n];
+		for (uint32_t i = nm->rrset_first; i < nm->rrset_first + nm->rrset_count; i++) {
+			zg_rrset_t *s = &z->rrsets[i];
+			if (s->rr_count > 0 && authoritative(nm->flags, s->type)) {
+				s->flags |= ZG_RRSET_AUTH;
+			}
 		}
 	}
 }
@@ -214,6 +217,20 @@ uint32_t zg_zone_find_name(const zg_zone_t *z, const uint8_t *owner)
 		}
 	}
 	return ZG_NONE;
+}
+
+uint32_t zg_rrset_name(const zg_zone_t *z, const zg_rrset_t *set)
+{
+	uint32_t idx = (uint32_t)(set - z->rrsets), lo = 0, hi = z->nnames;
+	while (lo < hi) { /* the first name that starts after the RRset */
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (z->names[mid].rrset_first <= idx) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return lo - 1; /* names without RRsets before it share its rrset_first */
 }
 
 const char *zg_zone_origin_str(const zg_zone_t *zone, char *buf, size_t size)

@@ -21,13 +21,12 @@ enum {
 	ZG_RRSET_TTL_MISMATCH = 1 << 1, /* RRs with different TTLs */
 };
 
-/* 24 bytes. An RRset of more than 65535 RRs could never be served (it would not fit in a DNS
- * message); zone_build.c refuses one (ZG_ETOOBIG), so the counts are 16-bit. */
+/* 16 bytes: a TLD has millions. An RRset of more than 65535 RRs could never be served (it would
+ * not fit in a DNS message); zone_build.c refuses one (ZG_ETOOBIG), so the counts are 16-bit.
+ * Its name and TTL are not stored: zg_rrset_name() and zg_rrset_ttl() find them. */
 typedef struct {
-	uint32_t name;      /* index into zone->names */
 	uint16_t type;      /* RR type; for an RRSIG-only set, the covered type */
 	uint16_t flags;
-	uint32_t ttl;       /* TTL of the first RR */
 	uint32_t rr_first;  /* into zone->rrs */
 	uint32_t sig_first; /* into zone->sigs: the RRSIGs covering this type at this name */
 	uint16_t rr_count;  /* 0: RRSIGs cover a type that is absent here */
@@ -118,3 +117,12 @@ bool zg_zone_has_data(const zg_zone_t *zone, uint32_t name, uint16_t ignore);
 bool zg_zone_has_type(const zg_zone_t *zone, uint16_t type);
 /*! \brief Index of the name, or ZG_NONE (binary search). */
 uint32_t zg_zone_find_name(const zg_zone_t *zone, const uint8_t *owner);
+/*! \brief Index of the name that holds the RRset (binary search: for reports, not loops). */
+uint32_t zg_rrset_name(const zg_zone_t *zone, const zg_rrset_t *set);
+/*! \brief TTL of the RRset: that of its first RR, or of its first RRSIG if it has no RR. */
+static inline uint32_t zg_rrset_ttl(const zg_zone_t *zone, const zg_rrset_t *set)
+{
+	return set->rr_count > 0   ? zone->rrs[set->rr_first].ttl
+	       : set->sig_count > 0 ? zone->sigs[set->sig_first].ttl
+	                            : 0;
+}

@@ -132,6 +132,28 @@ static void zone_groups_rrsets_and_marks_cuts(void **state)
 	zg_zone_free(z);
 }
 
+/* An RRset stores neither its name nor its TTL: both are found from the arrays. */
+static void rrsets_find_their_name_and_ttl(void **state)
+{
+	(void)state;
+	zg_zone_t *z = load_text(ZONE, NULL);
+	assert_non_null(z);
+	for (uint32_t n = 0; n < z->nnames; n++) {
+		const zg_name_t *nm = &z->names[n];
+		assert_true(nm->rrset_count > 0);
+		for (uint32_t i = nm->rrset_first; i < nm->rrset_first + nm->rrset_count; i++) {
+			assert_int_equal(zg_rrset_name(z, &z->rrsets[i]), n);
+		}
+	}
+	uint8_t name[256];
+	uint32_t www = zg_zone_find_name(z, knot_dname_from_str(name, "www.example.", 256));
+	const zg_rrset_t *a = zg_zone_rrset(z, www, KNOT_RRTYPE_A);
+	assert_true(a->flags & ZG_RRSET_TTL_MISMATCH);
+	assert_int_equal(zg_rrset_ttl(z, a), z->rrs[a->rr_first].ttl);
+	assert_int_not_equal(z->rrs[a->rr_first].ttl, z->rrs[a->rr_first + 1].ttl);
+	zg_zone_free(z);
+}
+
 static void duplicates_are_removed_and_ttl_mismatch_flagged(void **state)
 {
 	(void)state;
@@ -214,7 +236,7 @@ static void include_directive_and_relative_names_load(void **state)
 	assert_int_not_equal(www, ZG_NONE);
 	assert_non_null(zg_zone_rrset(z, www, KNOT_RRTYPE_A));
 	assert_non_null(zg_zone_rrset(z, www, 65280)); /* generic RR syntax, owner carried over */
-	assert_int_equal(zg_zone_rrset(z, z->apex, KNOT_RRTYPE_NS)->ttl, 600); /* $TTL */
+	assert_int_equal(zg_rrset_ttl(z, zg_zone_rrset(z, z->apex, KNOT_RRTYPE_NS)), 600); /* $TTL */
 	zg_zone_free(z);
 	unlink(inc);
 	unlink(top);
@@ -238,6 +260,7 @@ int main(void)
 		cmocka_unit_test(sort_keys_order_names_canonically),
 		cmocka_unit_test(key_prefixes_are_sort_key_starts),
 		cmocka_unit_test(zone_groups_rrsets_and_marks_cuts),
+		cmocka_unit_test(rrsets_find_their_name_and_ttl),
 		cmocka_unit_test(duplicates_are_removed_and_ttl_mismatch_flagged),
 		cmocka_unit_test(embedded_names_are_lowercased_for_rfc4034_types),
 		cmocka_unit_test(origin_comes_from_the_soa_owner),
