@@ -39,9 +39,7 @@ static const zg_rrset_t *cur_get(cursor_t *c)
 {
 	const zg_zone_t *z = c->z;
 	for (; c->set < z->nrrsets; c->set++) {
-		while (c->set >= z->names[c->name].rrset_first + z->names[c->name].rrset_count) {
-			c->name++;
-		}
+		c->name = zg_rrset_name_from(z, c->name, c->set);
 		const zg_rrset_t *s = &z->rrsets[c->set];
 		if (s->rr_count > 0 && !signer_added(z, c->name, s)) {
 			return s;

@@ -100,9 +100,9 @@ void zg_rollover_prepare(zg_vctx_t *ctx)
 	}
 }
 
-void zg_rollover_unpublished(zg_vctx_t *ctx, const zg_rrset_t *s, const zg_key_t *key)
+void zg_rollover_unpublished(zg_vctx_t *ctx, uint32_t name, const zg_rrset_t *s,
+                             const zg_key_t *key)
 {
-	uint32_t name = zg_rrset_name(ctx->zone, s);
 	char tb[32];
 	if (knot_rrtype_to_string(s->type, tb, sizeof(tb)) < 0) {
 		snprintf(tb, sizeof(tb), "TYPE%u", s->type);

@@ -387,7 +387,7 @@ static void check_set(zg_vctx_t *ctx, uint32_t name, const zg_rrset_t *s, zg_dia
 	}
 	char tb[32];
 	if (ctx->prev_signed && valid > 0 && !by_prev && s->type != KNOT_RRTYPE_DNSKEY) {
-		zg_rollover_unpublished(ctx, s, new_key);
+		zg_rollover_unpublished(ctx, name, s, new_key);
 	}
 	if ((s->type == KNOT_RRTYPE_NSEC || s->type == KNOT_RRTYPE_NSEC3) && valid == 0) {
 		zg_emit(ctx, ZG_F_NSEC3_UNSIGNED, name, s->type, NULL,
@@ -425,17 +425,15 @@ static void key_algorithms(const zg_vctx_t *ctx, alg_set_t *algs)
 
 void zg_rrsig_range(zg_vctx_t *ctx, zg_diag_t *diag, uint32_t first, uint32_t last)
 {
-	alg_set_t algs = { { 0 } };
-	key_algorithms(ctx, &algs);
 	const zg_zone_t *z = ctx->zone;
 	if (first >= last) {
 		return;
 	}
+	alg_set_t algs = { { 0 } };
+	key_algorithms(ctx, &algs);
 	uint32_t name = zg_rrset_name(z, &z->rrsets[first]);
 	for (uint32_t i = first; i < last && ctx->fatal == ZG_EOK; i++) {
-		while (i >= z->names[name].rrset_first + z->names[name].rrset_count) {
-			name++;
-		}
+		name = zg_rrset_name_from(z, name, i);
 		check_set(ctx, name, &z->rrsets[i], diag, &algs);
 	}
 }

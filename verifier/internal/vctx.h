@@ -110,8 +110,10 @@ void zg_check_nsec(zg_vctx_t *ctx);      /* check_nsec.c: nsec.*, and dispatch t
 /* check_rollover.c: mark keys in_prev before the signature checks; rollover.* after them */
 void zg_rollover_prepare(zg_vctx_t *ctx);
 void zg_check_rollover(zg_vctx_t *ctx);
-/* check_rollover.c: rollover.unpublished-signer for s, validly signed only by new keys (key one) */
-void zg_rollover_unpublished(zg_vctx_t *ctx, const zg_rrset_t *s, const zg_key_t *key);
+/* check_rollover.c: rollover.unpublished-signer for s at name index `name`, validly signed only
+ * by new keys (key one) */
+void zg_rollover_unpublished(zg_vctx_t *ctx, uint32_t name, const zg_rrset_t *s,
+                             const zg_key_t *key);
 /* check_rollover.c: no DS matches now, but one matched a key of the previous version */
 bool zg_rollover_ds_orphaned(const zg_vctx_t *ctx, const zg_zone_t *dz, const zg_rrset_t *ds);
 void zg_check_nsec3(zg_vctx_t *ctx);     /* check_nsec3.c: nsec3.* (RFC 5155) */

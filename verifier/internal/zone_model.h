@@ -119,6 +119,14 @@ bool zg_zone_has_type(const zg_zone_t *zone, uint16_t type);
 uint32_t zg_zone_find_name(const zg_zone_t *zone, const uint8_t *owner);
 /*! \brief Index of the name that holds the RRset (binary search: for reports, not loops). */
 uint32_t zg_rrset_name(const zg_zone_t *zone, const zg_rrset_t *set);
+/*! \brief In a walk over the RRsets: the name that holds RRset `set`, at or after `name`. */
+static inline uint32_t zg_rrset_name_from(const zg_zone_t *zone, uint32_t name, uint32_t set)
+{
+	while (set >= zone->names[name].rrset_first + zone->names[name].rrset_count) {
+		name++;
+	}
+	return name;
+}
 /*! \brief TTL of the RRset: that of its first RR, or of its first RRSIG if it has no RR. */
 static inline uint32_t zg_rrset_ttl(const zg_zone_t *zone, const zg_rrset_t *set)
 {
